@@ -1,0 +1,55 @@
+# The two commands a newcomer runs: `make run` and `make test`.
+# Needs only Python 3.12 and make; uv is installed into .tools/ with pip when missing.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+MANAGE := .venv/bin/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup uv lint format messages seed services-test clean
+
+run: setup ## Set up, migrate, seed the demo data and serve http://127.0.0.1:8000
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup ## Set up and run the whole suite (browser journeys included)
+	scripts/ensure-browser
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+	.venv/bin/pytest $(PYTEST_ARGS)
+
+setup: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet uv
+
+lint: setup
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: setup
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+messages: setup ## Extract strings into locale/ja (needs GNU gettext) and compile them
+	$(MANAGE) makemessages -l ja --no-obsolete --add-location file
+	$(MANAGE) compilemessages -l ja
+
+seed: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+
+clean:
+	rm -rf .venv .tools db.sqlite3 staticfiles .pytest-media

@@ -1,0 +1,303 @@
+"""Admin for student profiles, entries and their files, interviews and placements."""
+
+from django.contrib import admin
+
+from accounts.admin import (
+    ReadOnlyAdminMixin,
+    StatusChangeAdmin,
+    StatusChangeInline,
+    lookup_column,
+)
+from programs.admin import RegionScopedAdminMixin
+
+from .models import (
+    Application,
+    ApplicationFile,
+    ApplicationStatus,
+    ApplicationStatusChange,
+    Interview,
+    InterviewFeedback,
+    InterviewSlot,
+    InterviewStatus,
+    InterviewStatusChange,
+    Placement,
+    PlacementStatus,
+    PlacementStatusChange,
+    StudentProfile,
+)
+
+# Entry-owned rows reach their region through the project the entry is for.
+ENTRY_REGION = "application__project__region"
+INTERVIEW_REGION = f"interview__{ENTRY_REGION}"
+
+
+@admin.register(StudentProfile)
+class StudentProfileAdmin(admin.ModelAdmin):
+    list_display = (
+        "user",
+        "university",
+        "faculty",
+        "year",
+        "leave_of_absence",
+        "can_commute",
+        "can_reside",
+        "can_work_remotely",
+        "updated_at",
+    )
+    list_filter = ("leave_of_absence", "can_commute", "can_reside", "can_work_remotely", "year")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name", "user__name_kana", "university", "faculty")
+    autocomplete_fields = ("user",)
+    readonly_fields = ("updated_at",)
+    ordering = ("user__email",)
+
+
+class ApplicationFileInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ApplicationFile
+    # No `file`: its link would point at private storage; files are served by a checked view.
+    fields = ("original_name", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+    extra = 0
+
+
+class InterviewInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Interview
+    fields = ("round", "status", "starts_at", "mode")
+    readonly_fields = fields
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("application__student", "application__project")
+        )
+
+
+class ApplicationStatusChangeInline(StatusChangeInline):
+    model = ApplicationStatusChange
+    status_choices = ApplicationStatus
+
+
+@admin.register(Application)
+class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = "project__region"
+    region = lookup_column(Application, "project__region")
+    list_display = (
+        "student",
+        "project",
+        "region",
+        "status",
+        "created_at",
+        "pre_assignment_submitted_at",
+    )
+    list_filter = ("status", "project__region", "decline_reason")
+    list_select_related = ("student", "project__region")
+    search_fields = (
+        "student__email",
+        "student__name",
+        "student__name_kana",
+        "project__title",
+        "project__organization__name",
+    )
+    autocomplete_fields = ("student", "project")
+    # The decline fields are written with the rejection, by its service.
+    readonly_fields = (
+        "status",
+        "decline_reason",
+        "decline_message",
+        "declined_by",
+        "created_at",
+        "updated_at",
+    )
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+    inlines = (ApplicationFileInline, InterviewInline, ApplicationStatusChangeInline)
+
+
+@admin.register(ApplicationStatusChange)
+class ApplicationStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
+    region_field = ENTRY_REGION
+    status_choices = ApplicationStatus
+    parent = lookup_column(ApplicationStatusChange, "application", Application._meta.verbose_name)
+    list_filter = (*StatusChangeAdmin.list_filter, ENTRY_REGION)
+    list_select_related = ("application__student", "application__project", "actor")
+    search_fields = ("application__student__email", "application__project__title", "note")
+
+
+@admin.register(ApplicationFile)
+class ApplicationFileAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """Files come in through the entry form only; staff may look and delete, not add or edit."""
+
+    region_field = ENTRY_REGION
+    list_display = ("original_name", "application", "content_type", "size", "uploaded_at")
+    list_select_related = ("application__student", "application__project")
+    search_fields = ("original_name", "application__student__email", "application__project__title")
+    # No `file`: its link would point at private storage; files are served by a checked view.
+    fields = ("application", "original_name", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+    date_hierarchy = "uploaded_at"
+    ordering = ("-uploaded_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class InterviewSlotInline(admin.TabularInline):
+    model = InterviewSlot
+    fields = ("starts_at", "ends_at", "chosen")
+    # The student's pick, made together with scheduling the interview.
+    readonly_fields = ("chosen",)
+    extra = 0
+
+
+class InterviewFeedbackInline(admin.TabularInline):
+    model = InterviewFeedback
+    fields = ("author", "recommendation", "notes", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("author",)
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+class InterviewStatusChangeInline(StatusChangeInline):
+    model = InterviewStatusChange
+    status_choices = InterviewStatus
+
+
+@admin.register(Interview)
+class InterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = ENTRY_REGION
+    student = lookup_column(Interview, "application__student")
+    project = lookup_column(Interview, "application__project")
+    region = lookup_column(Interview, ENTRY_REGION)
+    list_display = ("student", "project", "round", "status", "starts_at", "mode", "region")
+    list_filter = ("status", "mode", ENTRY_REGION)
+    list_select_related = ("application__student", ENTRY_REGION)
+    search_fields = (
+        "application__student__email",
+        "application__student__name",
+        "application__project__title",
+    )
+    autocomplete_fields = ("application", "participants", "created_by")
+    readonly_fields = ("status", "created_at")
+    date_hierarchy = "starts_at"
+    ordering = ("-starts_at", "-id")
+    inlines = (InterviewSlotInline, InterviewFeedbackInline, InterviewStatusChangeInline)
+
+
+@admin.register(InterviewStatusChange)
+class InterviewStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
+    region_field = INTERVIEW_REGION
+    status_choices = InterviewStatus
+    parent = lookup_column(InterviewStatusChange, "interview", Interview._meta.verbose_name)
+    list_filter = (*StatusChangeAdmin.list_filter, INTERVIEW_REGION)
+    list_select_related = (
+        "interview__application__student",
+        "interview__application__project",
+        "actor",
+    )
+    search_fields = (
+        "interview__application__student__email",
+        "interview__application__project__title",
+        "note",
+    )
+
+
+@admin.register(InterviewSlot)
+class InterviewSlotAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = INTERVIEW_REGION
+    list_display = ("interview", "starts_at", "ends_at", "chosen")
+    list_filter = ("chosen", INTERVIEW_REGION)
+    list_select_related = ("interview__application__student", "interview__application__project")
+    search_fields = (
+        "interview__application__student__email",
+        "interview__application__project__title",
+    )
+    autocomplete_fields = ("interview",)
+    readonly_fields = ("chosen",)
+    date_hierarchy = "starts_at"
+    ordering = ("-starts_at",)
+
+
+@admin.register(InterviewFeedback)
+class InterviewFeedbackAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = INTERVIEW_REGION
+    list_display = ("interview", "author", "recommendation", "created_at")
+    list_filter = ("recommendation", INTERVIEW_REGION)
+    list_select_related = (
+        "interview__application__student",
+        "interview__application__project",
+        "author",
+    )
+    search_fields = (
+        "author__email",
+        "author__name",
+        "interview__application__student__email",
+        "interview__application__project__title",
+    )
+    autocomplete_fields = ("interview", "author")
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+
+
+class PlacementStatusChangeInline(StatusChangeInline):
+    model = PlacementStatusChange
+    status_choices = PlacementStatus
+
+
+@admin.register(Placement)
+class PlacementAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = ENTRY_REGION
+    student = lookup_column(Placement, "application__student")
+    project = lookup_column(Placement, "application__project")
+    region = lookup_column(Placement, ENTRY_REGION)
+    list_display = (
+        "student",
+        "project",
+        "region",
+        "status",
+        "starts_on",
+        "ends_on",
+        "created_at",
+    )
+    list_filter = ("status", ENTRY_REGION)
+    list_select_related = ("application__student", ENTRY_REGION)
+    search_fields = (
+        "application__student__email",
+        "application__student__name",
+        "application__student__name_kana",
+        "application__project__title",
+        "application__project__organization__name",
+    )
+    autocomplete_fields = ("application",)
+    # ended_reason is written when the placement ends early, by that service.
+    readonly_fields = ("status", "ended_reason", "created_at")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = (PlacementStatusChangeInline,)
+
+
+@admin.register(PlacementStatusChange)
+class PlacementStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
+    region_field = f"placement__{ENTRY_REGION}"
+    status_choices = PlacementStatus
+    parent = lookup_column(PlacementStatusChange, "placement", Placement._meta.verbose_name)
+    list_filter = (*StatusChangeAdmin.list_filter, f"placement__{ENTRY_REGION}")
+    list_select_related = (
+        "placement__application__student",
+        "placement__application__project",
+        "actor",
+    )
+    search_fields = (
+        "placement__application__student__email",
+        "placement__application__project__title",
+        "note",
+    )

@@ -1,0 +1,514 @@
+"""Writes for step 6: entries, interviews, mutual agreement and the placement it creates."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.workflow import InvalidTransition, TransitionNotAllowed, apply_transition
+from notifications.services import Recipient, notify
+from projects.models import Project
+from projects.selectors import project_members
+
+from .models import (
+    Application,
+    ApplicationStatusChange,
+    Interview,
+    InterviewSlot,
+    InterviewStatusChange,
+    Placement,
+    PlacementStatusChange,
+    StudentProfile,
+)
+from .selectors import is_host_side, is_student_of
+
+
+class EntryNotOpen(Exception):
+    """The project does not take entries now."""
+
+
+class ProfileIncomplete(Exception):
+    """The student's profile lacks what a host needs."""
+
+
+def _host_recipients(project: Project) -> list[Recipient]:
+    users = list(project_members(project)) + list(
+        project.region.coordinators.filter(is_active=True)
+    )
+    seen, out = set(), []
+    for u in users:
+        if u.pk not in seen:
+            seen.add(u.pk)
+            out.append(Recipient.of(u))
+    return out
+
+
+def _context(application: Application, **extra) -> dict:
+    return {
+        "application_id": application.pk,
+        "project_id": application.project_id,
+        "project_title": application.project.title,
+        "student_name": str(application.student),
+        **extra,
+    }
+
+
+def application_submit(
+    *,
+    student: User,
+    project: Project,
+    motivation: str,
+    answer: str = "",
+    consent: bool,
+) -> Application:
+    """Enter a published project; one entry per student and project (a repeat returns the first).
+
+    Raises EntryNotOpen, ProfileIncomplete, ValueError without consent to share the profile.
+    """
+    if not consent:
+        raise ValueError("consent to share the profile is required")
+    profile = StudentProfile.objects.filter(user=student).first()
+    if profile is None or profile.missing_for_entry:
+        raise ProfileIncomplete(profile.missing_for_entry if profile else ["profile"])
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if not locked.is_open_for_entry:
+            raise EntryNotOpen(f"project {project.pk} is not open for entry")
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    student=student,
+                    project=locked,
+                    motivation=motivation,
+                    pre_assignment_answer=answer,
+                    pre_assignment_submitted_at=now if answer else None,
+                    profile_shared_at=now,
+                )
+        except IntegrityError:
+            return Application.objects.get(student=student, project=locked)
+        ApplicationStatusChange.objects.create(
+            application=application, actor=student, to_status=application.status
+        )
+        notify(
+            event="application_received",
+            recipients=[Recipient.of(student)],
+            context=_context(application),
+            dedupe_key=f"application:{application.pk}:submitted",
+        )
+        notify(
+            event="application_new",
+            recipients=_host_recipients(locked),
+            context=_context(application),
+            dedupe_key=f"application:{application.pk}:new",
+        )
+    return application
+
+
+def _move(
+    application: Application, *, target: str, actor: User, may, note: str = "", before_save=None
+):
+    return apply_transition(
+        model=Application,
+        pk=application.pk,
+        target=target,
+        actor=actor,
+        history=ApplicationStatusChange,
+        history_fk="application",
+        may=may,
+        note=note,
+        before_save=before_save,
+    )
+
+
+def _host_move(
+    application: Application, *, target: str, actor: User, event: str, **extra
+) -> Application:
+    with transaction.atomic():
+        application = _move(application, target=target, actor=actor, may=is_host_side)
+        notify(
+            event=event,
+            recipients=[Recipient.of(application.student)],
+            context=_context(application, **extra),
+            dedupe_key=f"application:{application.pk}:{target}",
+        )
+    return application
+
+
+def application_screen(*, application: Application, actor: User) -> Application:
+    """The host starts screening. Raises InvalidTransition, TransitionNotAllowed."""
+    return _host_move(
+        application, target=Application.Status.SCREENING, actor=actor, event="application_screening"
+    )
+
+
+def application_invite_to_interview(*, application: Application, actor: User) -> Application:
+    """The host wants to interview the student. Raises InvalidTransition, TransitionNotAllowed."""
+    return _host_move(
+        application,
+        target=Application.Status.INTERVIEWING,
+        actor=actor,
+        event="application_interviewing",
+    )
+
+
+def application_offer(*, application: Application, actor: User) -> Application:
+    """The host offers the place. Raises InvalidTransition, TransitionNotAllowed."""
+    return _host_move(
+        application, target=Application.Status.OFFERED, actor=actor, event="application_offered"
+    )
+
+
+def application_reject(
+    *, application: Application, actor: User, reason: str, message: str = ""
+) -> Application:
+    """The host declines the entry with a reason from the list and a message to the student.
+
+    Raises InvalidTransition, TransitionNotAllowed, ValueError for an unknown reason.
+    """
+    if reason not in Application.DeclineReason.values:
+        raise ValueError(f"unknown reason {reason!r}")
+
+    def stamp(obj: Application) -> None:
+        obj.decline_reason = reason
+        obj.decline_message = message
+        obj.declined_by = actor
+
+    with transaction.atomic():
+        application = _move(
+            application,
+            target=Application.Status.REJECTED,
+            actor=actor,
+            may=is_host_side,
+            note=message,
+            before_save=stamp,
+        )
+        notify(
+            event="application_rejected",
+            recipients=[Recipient.of(application.student)],
+            context=_context(application, message=message),
+            dedupe_key=f"application:{application.pk}:rejected",
+        )
+    return application
+
+
+def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
+    """The student withdraws. Raises InvalidTransition, TransitionNotAllowed."""
+    with transaction.atomic():
+        application = _move(
+            application,
+            target=Application.Status.WITHDRAWN,
+            actor=actor,
+            may=is_student_of,
+            note=reason,
+        )
+        notify(
+            event="application_withdrawn",
+            recipients=_host_recipients(application.project),
+            context=_context(application),
+            dedupe_key=f"application:{application.pk}:withdrawn",
+        )
+    return application
+
+
+def application_decline_offer(
+    *, application: Application, actor: User, reason: str = ""
+) -> Application:
+    """The student declines the offer. Raises InvalidTransition, TransitionNotAllowed."""
+    with transaction.atomic():
+        application = _move(
+            application,
+            target=Application.Status.OFFER_DECLINED,
+            actor=actor,
+            may=is_student_of,
+            note=reason,
+        )
+        notify(
+            event="offer_declined",
+            recipients=_host_recipients(application.project),
+            context=_context(application),
+            dedupe_key=f"application:{application.pk}:offer_declined",
+        )
+    return application
+
+
+def application_accept(*, application: Application, actor: User) -> Placement:
+    """The student accepts the offer: mutual agreement (双方合意) creates the placement.
+
+    Raises InvalidTransition unless offered, TransitionNotAllowed unless the student.
+    """
+    with transaction.atomic():
+        application = _move(
+            application, target=Application.Status.ACCEPTED, actor=actor, may=is_student_of
+        )
+        project = application.project
+        placement = Placement.objects.create(
+            application=application, starts_on=project.starts_on, ends_on=project.ends_on
+        )
+        PlacementStatusChange.objects.create(
+            placement=placement, actor=actor, to_status=placement.status
+        )
+        notify(
+            event="application_accepted",
+            recipients=[Recipient.of(application.student), *_host_recipients(project)],
+            context=_context(application, placement_id=placement.pk),
+            dedupe_key=f"application:{application.pk}:accepted",
+        )
+    return placement
+
+
+# Interviews ---------------------------------------------------------------------------
+
+
+def _interview_recipients(interview: Interview) -> list[Recipient]:
+    application = interview.application
+    people = [Recipient.of(application.student)]
+    people += [Recipient.of(u) for u in interview.participants.all()]
+    return people
+
+
+def interview_propose(
+    *,
+    application: Application,
+    actor: User,
+    slots: Sequence[tuple[datetime, datetime]],
+    mode: str,
+    meeting_url: str = "",
+    place: str = "",
+    interviewers: Sequence[User] = (),
+) -> Interview:
+    """Offer the student several times to choose from. Raises TransitionNotAllowed,
+    InvalidTransition unless the entry is interviewing, ValueError without slots."""
+    if not slots:
+        raise ValueError("at least one slot is required")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not is_host_side(actor, application):
+            raise TransitionNotAllowed(f"{actor} may not interview for entry {application.pk}")
+        if application.status != Application.Status.INTERVIEWING:
+            raise InvalidTransition("interviews are for entries in the interviewing state")
+        rounds = application.interviews.count()
+        interview = Interview.objects.create(
+            application=application,
+            round=rounds + 1,
+            mode=mode,
+            meeting_url=meeting_url,
+            place=place,
+            created_by=actor,
+        )
+        interview.participants.set(interviewers or [actor])
+        InterviewSlot.objects.bulk_create(
+            InterviewSlot(interview=interview, starts_at=s, ends_at=e) for s, e in slots
+        )
+        InterviewStatusChange.objects.create(
+            interview=interview, actor=actor, to_status=interview.status
+        )
+        notify(
+            event="interview_proposed",
+            recipients=[Recipient.of(application.student)],
+            context=_context(application, interview_id=interview.pk),
+            dedupe_key=f"interview:{interview.pk}:proposed",
+        )
+    return interview
+
+
+def _interview_move(
+    interview: Interview, *, target: str, actor: User, may, note: str = "", before_save=None
+):
+    return apply_transition(
+        model=Interview,
+        pk=interview.pk,
+        target=target,
+        actor=actor,
+        history=InterviewStatusChange,
+        history_fk="interview",
+        may=may,
+        note=note,
+        before_save=before_save,
+    )
+
+
+def _either_side(user, interview: Interview) -> bool:
+    application = interview.application
+    return is_student_of(user, application) or is_host_side(user, application)
+
+
+def _host_side_of_interview(user, interview: Interview) -> bool:
+    return is_host_side(user, interview.application)
+
+
+def interview_schedule(
+    *,
+    interview: Interview,
+    actor: User,
+    slot: InterviewSlot | None = None,
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+) -> Interview:
+    """Fix the time: the student picks a slot, or the host sets a time directly.
+
+    Raises InvalidTransition unless proposed, TransitionNotAllowed, ValueError for a bad time.
+    """
+    if slot is None and (starts_at is None or ends_at is None or ends_at <= starts_at):
+        raise ValueError("a slot or a start before an end is required")
+
+    def may(user, obj: Interview) -> bool:
+        if slot is not None:
+            return _either_side(user, obj)
+        return _host_side_of_interview(user, obj)
+
+    def stamp(obj: Interview) -> None:
+        if slot is not None:
+            if slot.interview_id != obj.pk:
+                raise ValueError("the slot belongs to another interview")
+            InterviewSlot.objects.filter(interview=obj).update(chosen=False)
+            InterviewSlot.objects.filter(pk=slot.pk).update(chosen=True)
+            obj.starts_at, obj.ends_at = slot.starts_at, slot.ends_at
+        else:
+            obj.starts_at, obj.ends_at = starts_at, ends_at
+        obj.calendar_sequence += 1
+
+    with transaction.atomic():
+        interview = _interview_move(
+            interview, target=Interview.Status.SCHEDULED, actor=actor, may=may, before_save=stamp
+        )
+        notify(
+            event="interview_scheduled",
+            recipients=_interview_recipients(interview),
+            context=_context(
+                interview.application,
+                interview_id=interview.pk,
+                starts_at=interview.starts_at.isoformat(),
+                sequence=interview.calendar_sequence,
+            ),
+            dedupe_key=f"interview:{interview.pk}:scheduled:{interview.calendar_sequence}",
+        )
+    return interview
+
+
+def interview_request_new_slots(*, interview: Interview, actor: User, note: str = "") -> Interview:
+    """The time no longer works: back to proposing.
+
+    Raises InvalidTransition, TransitionNotAllowed.
+    """
+
+    def stamp(obj: Interview) -> None:
+        obj.calendar_sequence += 1
+
+    with transaction.atomic():
+        return _interview_move(
+            interview,
+            target=Interview.Status.PROPOSED,
+            actor=actor,
+            may=_either_side,
+            note=note,
+            before_save=stamp,
+        )
+
+
+def interview_complete(*, interview: Interview, actor: User) -> Interview:
+    """The interview took place. Raises InvalidTransition, TransitionNotAllowed."""
+    with transaction.atomic():
+        return _interview_move(
+            interview, target=Interview.Status.COMPLETED, actor=actor, may=_host_side_of_interview
+        )
+
+
+def interview_mark_no_show(*, interview: Interview, actor: User) -> Interview:
+    """The student did not come. Raises InvalidTransition, TransitionNotAllowed."""
+    with transaction.atomic():
+        return _interview_move(
+            interview, target=Interview.Status.NO_SHOW, actor=actor, may=_host_side_of_interview
+        )
+
+
+def interview_cancel(*, interview: Interview, actor: User, reason: str = "") -> Interview:
+    """Either side cancels. Raises InvalidTransition, TransitionNotAllowed."""
+
+    def stamp(obj: Interview) -> None:
+        obj.calendar_sequence += 1
+
+    with transaction.atomic():
+        interview = _interview_move(
+            interview,
+            target=Interview.Status.CANCELLED,
+            actor=actor,
+            may=_either_side,
+            note=reason,
+            before_save=stamp,
+        )
+        notify(
+            event="interview_cancelled",
+            recipients=_interview_recipients(interview),
+            context=_context(interview.application, interview_id=interview.pk, reason=reason),
+            dedupe_key=f"interview:{interview.pk}:cancelled",
+        )
+    return interview
+
+
+# Placements ---------------------------------------------------------------------------
+
+
+def _placement_move(
+    placement: Placement, *, target: str, actor: User | None, note: str = "", before_save=None
+):
+    def may(user, obj: Placement) -> bool:
+        from programs.selectors import is_coordinator_of
+
+        return is_coordinator_of(user, obj.application.project.region_id)
+
+    return apply_transition(
+        model=Placement,
+        pk=placement.pk,
+        target=target,
+        actor=actor,
+        history=PlacementStatusChange,
+        history_fk="placement",
+        may=may,
+        note=note,
+        before_save=before_save,
+    )
+
+
+def placement_activate(*, placement: Placement, actor: User) -> Placement:
+    """The start orientation was held: the internship runs. Raises InvalidTransition,
+    TransitionNotAllowed unless a coordinator of the region."""
+    with transaction.atomic():
+        return _placement_move(placement, target=Placement.Status.ACTIVE, actor=actor)
+
+
+def placement_complete(*, placement: Placement, actor: User) -> Placement:
+    """The internship ended as planned. Raises InvalidTransition, TransitionNotAllowed."""
+    with transaction.atomic():
+        placement = _placement_move(placement, target=Placement.Status.COMPLETED, actor=actor)
+        notify(
+            event="placement_completed",
+            recipients=[
+                Recipient.of(placement.application.student),
+                *_host_recipients(placement.application.project),
+            ],
+            context=_context(placement.application, placement_id=placement.pk),
+            dedupe_key=f"placement:{placement.pk}:completed",
+        )
+    return placement
+
+
+def placement_end_early(*, placement: Placement, actor: User, reason: str) -> Placement:
+    """The internship stopped before its end. Raises InvalidTransition, TransitionNotAllowed,
+    ValueError without a reason."""
+    if not reason.strip():
+        raise ValueError("a reason is required")
+
+    def stamp(obj: Placement) -> None:
+        obj.ended_reason = reason
+
+    with transaction.atomic():
+        return _placement_move(
+            placement,
+            target=Placement.Status.ENDED_EARLY,
+            actor=actor,
+            note=reason,
+            before_save=stamp,
+        )

@@ -1,0 +1,18 @@
+"""URL configuration: the public site, accounts, the admin and the health check."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from config.health import healthz
+
+admin.site.site_header = "北海道チャレンジコミュニティ — 実践型インターンシップ"
+admin.site.site_title = "実践型インターンシップ"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("programs.urls")),
+]

@@ -1,0 +1,40 @@
+"""Admin for the notification outbox and delivery preferences (imports no other app)."""
+
+from django.contrib import admin
+
+from .models import Notification, NotificationPreference
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = (
+        "event",
+        "channel",
+        "recipient",
+        "email",
+        "language",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "read_at",
+    )
+    list_filter = ("status", "channel", "language", "event")
+    list_select_related = ("recipient",)
+    search_fields = ("event", "email", "idempotency_key", "recipient__email")
+    # raw_id rather than autocomplete: the user admin belongs to an app this one must not know.
+    raw_id_fields = ("recipient",)
+    # Delivery bookkeeping, written only by the sending task.
+    readonly_fields = ("status", "attempts", "last_error", "created_at", "sent_at", "read_at")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ("user", "event", "email_enabled")
+    list_filter = ("email_enabled", "event")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "event")
+    raw_id_fields = ("user",)
+    ordering = ("user", "event")

@@ -1,0 +1,179 @@
+"""Admin for regions, programmes, terms, the pamphlet, leads and inquiries; region scoping."""
+
+from django.contrib import admin
+
+from accounts.admin import StatusChangeAdmin, StatusChangeInline, lookup_column
+from accounts.roles import is_programme_staff
+
+from .models import (
+    Inquiry,
+    InquiryStatus,
+    InquiryStatusChange,
+    Pamphlet,
+    PamphletRequest,
+    PamphletRequestStatus,
+    PamphletRequestStatusChange,
+    Program,
+    Region,
+    Term,
+)
+from .selectors import regions_coordinated_by
+
+
+class RegionScopedAdminMixin:
+    """Show a coordinator only the rows of the regions they coordinate; staff see everything.
+
+    `region_field` is the lookup path from the model to its Region, e.g. "region",
+    "project__region" or "application__project__region".
+    """
+
+    region_field: str
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_programme_staff(request.user):
+            return queryset
+        # No .distinct(): every path is a chain of foreign keys ending in one region, and a
+        # region lists a coordinator at most once, so filtering on one user repeats no row.
+        return queryset.filter(**{f"{self.region_field}__coordinators": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not is_programme_staff(request.user):
+            related = db_field.related_model
+            if related is Region:
+                kwargs.setdefault("queryset", regions_coordinated_by(request.user))
+            elif self.admin_site.is_registered(related):
+                # A foreign key to another region-owned model (an entry, a project, a host)
+                # offers and accepts only the rows that model's admin shows this user.
+                related_admin = self.admin_site.get_model_admin(related)
+                if isinstance(related_admin, RegionScopedAdminMixin):
+                    kwargs.setdefault("queryset", related_admin.get_queryset(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("name", "name_en", "slug", "position")
+    search_fields = ("name", "name_en", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
+    autocomplete_fields = ("coordinators",)
+    ordering = ("position", "id")
+
+
+class TermInline(admin.TabularInline):
+    model = Term
+    extra = 0
+    ordering = ("-year", "season")
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "slug")
+    inlines = (TermInline,)
+    ordering = ("name",)
+
+
+@admin.register(Term)
+class TermAdmin(admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "program",
+        "season",
+        "year",
+        "entry_opens_on",
+        "entry_closes_on",
+        "starts_on",
+        "ends_on",
+    )
+    list_filter = ("program", "season", "year")
+    list_select_related = ("program",)
+    search_fields = ("program__name",)
+    date_hierarchy = "starts_on"
+    ordering = ("-year", "season")
+
+
+@admin.register(Pamphlet)
+class PamphletAdmin(admin.ModelAdmin):
+    list_display = ("title", "language", "version", "is_current", "published_at")
+    list_filter = ("language", "is_current")
+    search_fields = ("title", "version")
+    date_hierarchy = "published_at"
+    ordering = ("language", "-published_at")
+
+
+class PamphletRequestStatusChangeInline(StatusChangeInline):
+    model = PamphletRequestStatusChange
+    status_choices = PamphletRequestStatus
+
+
+@admin.register(PamphletRequest)
+class PamphletRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = "region"
+    list_display = (
+        "organization_name",
+        "organization_kind",
+        "contact_name",
+        "email",
+        "region",
+        "status",
+        "created_at",
+        "contacted_at",
+    )
+    list_filter = ("status", "region", "organization_kind")
+    list_select_related = ("region",)
+    search_fields = ("organization_name", "contact_name", "email", "phone")
+    # contacted_at is stamped by the same service that moves the status.
+    readonly_fields = ("status", "created_at", "contacted_at")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = (PamphletRequestStatusChangeInline,)
+
+
+@admin.register(PamphletRequestStatusChange)
+class PamphletRequestStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
+    region_field = "lead__region"
+    status_choices = PamphletRequestStatus
+    parent = lookup_column(PamphletRequestStatusChange, "lead", PamphletRequest._meta.verbose_name)
+    list_filter = (*StatusChangeAdmin.list_filter, "lead__region")
+    list_select_related = ("lead", "actor")
+    search_fields = ("lead__organization_name", "lead__email", "note")
+
+
+class InquiryStatusChangeInline(StatusChangeInline):
+    model = InquiryStatusChange
+    status_choices = InquiryStatus
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_field = "region"
+    list_display = (
+        "name",
+        "organization_name",
+        "kind",
+        "region",
+        "status",
+        "created_at",
+        "answered_at",
+    )
+    list_filter = ("status", "kind", "region")
+    list_select_related = ("region",)
+    search_fields = ("name", "organization_name", "email", "phone", "message")
+    autocomplete_fields = ("lead",)
+    # answered_at is stamped by the same service that moves the status.
+    readonly_fields = ("status", "created_at", "answered_at")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = (InquiryStatusChangeInline,)
+
+
+@admin.register(InquiryStatusChange)
+class InquiryStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
+    region_field = "inquiry__region"
+    status_choices = InquiryStatus
+    parent = lookup_column(InquiryStatusChange, "inquiry", Inquiry._meta.verbose_name)
+    list_filter = (*StatusChangeAdmin.list_filter, "inquiry__region")
+    list_select_related = ("inquiry", "actor")
+    search_fields = ("inquiry__name", "inquiry__email", "note")

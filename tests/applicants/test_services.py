@@ -1,0 +1,280 @@
+"""Every allowed and every forbidden move of entries, interviews and placements."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.workflow import InvalidTransition, TransitionNotAllowed
+from applicants import services
+from applicants.models import Application, Interview, Placement
+from notifications.models import Notification
+from projects.models import Project
+from tests.factories import HostMemberFactory, StudentFactory, UserFactory
+from tests.flow import application_in, interview_in, placement_in, project_in
+
+pytestmark = pytest.mark.django_db
+A = Application.Status
+I = Interview.Status  # noqa: E741
+P = Placement.Status
+
+
+def _application_call(target, application, student, member):
+    s = services
+    calls = {
+        A.SCREENING: lambda: s.application_screen(application=application, actor=member),
+        A.INTERVIEWING: lambda: s.application_invite_to_interview(
+            application=application, actor=member
+        ),
+        A.OFFERED: lambda: s.application_offer(application=application, actor=member),
+        A.ACCEPTED: lambda: s.application_accept(application=application, actor=student),
+        A.REJECTED: lambda: s.application_reject(
+            application=application, actor=member, reason="fit", message="また挑戦してください"
+        ),
+        A.WITHDRAWN: lambda: s.application_withdraw(application=application, actor=student),
+        A.OFFER_DECLINED: lambda: s.application_decline_offer(
+            application=application, actor=student
+        ),
+    }
+    return calls[target]()
+
+
+@pytest.mark.parametrize("source", A.values)
+@pytest.mark.parametrize("target", [t for t in A.values if t != A.SUBMITTED])
+def test_every_application_move_is_allowed_or_refused_by_the_table(source, target):
+    application, student, member, _ = application_in(source)
+    history_before = application.status_changes.count()
+    if Application.TRANSITIONS.allows(source, target):
+        _application_call(target, application, student, member)
+        application.refresh_from_db()
+        assert application.status == target
+        last = application.status_changes.last()
+        assert (last.from_status, last.to_status) == (source, target)
+    else:
+        with pytest.raises(InvalidTransition):
+            _application_call(target, application, student, member)
+        application.refresh_from_db()
+        assert application.status == source
+        assert application.status_changes.count() == history_before
+
+
+def test_entry_is_one_per_student_and_project_even_when_sent_twice():
+    project, _, _ = project_in(Project.Status.PUBLISHED)
+    student = StudentFactory()
+    first = services.application_submit(
+        student=student, project=project, motivation="挑戦したい", consent=True
+    )
+    second = services.application_submit(
+        student=student, project=project, motivation="二回目", consent=True
+    )
+    assert first.pk == second.pk
+    assert Application.objects.filter(student=student, project=project).count() == 1
+
+
+def test_database_refuses_a_second_entry_for_the_same_project():
+    application, student, _, _ = application_in(A.SUBMITTED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Application.objects.create(
+            student=student,
+            project=application.project,
+            motivation="x",
+            profile_shared_at=timezone.now(),
+        )
+
+
+@pytest.mark.parametrize(
+    "status", [Project.Status.DRAFT, Project.Status.APPROVED, Project.Status.CLOSED]
+)
+def test_entry_only_while_the_project_is_open(status):
+    project, _, _ = project_in(status)
+    with pytest.raises(services.EntryNotOpen):
+        services.application_submit(
+            student=StudentFactory(), project=project, motivation="x", consent=True
+        )
+
+
+def test_entry_after_the_deadline_is_refused():
+    project, _, _ = project_in(Project.Status.PUBLISHED)
+    Project.objects.filter(pk=project.pk).update(
+        entry_deadline=timezone.now() - dt.timedelta(minutes=1)
+    )
+    with pytest.raises(services.EntryNotOpen):
+        services.application_submit(
+            student=StudentFactory(), project=project, motivation="x", consent=True
+        )
+
+
+def test_entry_needs_a_complete_profile_and_consent():
+    project, _, _ = project_in(Project.Status.PUBLISHED)
+    with pytest.raises(services.ProfileIncomplete):
+        services.application_submit(
+            student=UserFactory(), project=project, motivation="x", consent=True
+        )
+    with pytest.raises(ValueError):
+        services.application_submit(
+            student=StudentFactory(), project=project, motivation="x", consent=False
+        )
+
+
+def test_entry_confirms_to_the_student_and_tells_the_host(django_capture_on_commit_callbacks):
+    project, member, coordinator = project_in(Project.Status.PUBLISHED)
+    student = StudentFactory()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        application = services.application_submit(
+            student=student, project=project, motivation="地域の未来を一緒に", consent=True
+        )
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([student.email, member.email, coordinator.email])
+    assert application.profile_shared_at is not None
+
+
+def test_other_hosts_and_students_cannot_move_an_entry():
+    application, student, _member, _ = application_in(A.SUBMITTED)
+    with pytest.raises(TransitionNotAllowed):
+        services.application_screen(application=application, actor=HostMemberFactory())
+    with pytest.raises(TransitionNotAllowed):
+        services.application_screen(application=application, actor=student)
+    with pytest.raises(TransitionNotAllowed):
+        services.application_withdraw(application=application, actor=StudentFactory())
+
+
+def test_accept_creates_the_placement_with_its_history():
+    application, student, _member, _ = application_in(A.OFFERED)
+    placement = services.application_accept(application=application, actor=student)
+    assert placement.status == P.PREPARING
+    assert placement.application == application
+    assert placement.status_changes.get().to_status == P.PREPARING
+
+
+def test_reject_records_reason_message_and_who():
+    application, _student, member, _ = application_in(A.SCREENING)
+    services.application_reject(
+        application=application, actor=member, reason="schedule", message="日程が合いませんでした"
+    )
+    application.refresh_from_db()
+    assert application.decline_reason == "schedule"
+    assert application.declined_by == member
+    with pytest.raises(ValueError):
+        services.application_reject(application=application, actor=member, reason="nonsense")
+
+
+def _interview_call(target, interview, student, member):
+    s = services
+    start = timezone.now() + dt.timedelta(days=5)
+    calls = {
+        I.PROPOSED: lambda: s.interview_request_new_slots(interview=interview, actor=student),
+        I.SCHEDULED: lambda: s.interview_schedule(
+            interview=interview,
+            actor=member,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+        ),
+        I.COMPLETED: lambda: s.interview_complete(interview=interview, actor=member),
+        I.CANCELLED: lambda: s.interview_cancel(interview=interview, actor=member),
+        I.NO_SHOW: lambda: s.interview_mark_no_show(interview=interview, actor=member),
+    }
+    return calls[target]()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [(s, t) for s in I.values for t in I.values if s != t]
+)
+def test_every_interview_move_is_allowed_or_refused_by_the_table(source, target):
+    interview, student, member, _ = interview_in(source)
+    if Interview.TRANSITIONS.allows(source, target):
+        _interview_call(target, interview, student, member)
+        interview.refresh_from_db()
+        assert interview.status == target
+        last = interview.status_changes.last()
+        assert (last.from_status, last.to_status) == (source, target)
+    else:
+        with pytest.raises(InvalidTransition):
+            _interview_call(target, interview, student, member)
+        interview.refresh_from_db()
+        assert interview.status == source
+
+
+def test_student_picks_a_slot_and_only_that_slot_is_chosen():
+    interview, student, _member, _ = interview_in(I.PROPOSED)
+    slot = interview.slots.last()
+    interview = services.interview_schedule(interview=interview, actor=student, slot=slot)
+    assert (interview.starts_at, interview.ends_at) == (slot.starts_at, slot.ends_at)
+    assert list(interview.slots.filter(chosen=True)) == [slot]
+    assert interview.calendar_sequence == 1
+
+
+def test_student_cannot_set_a_time_directly_and_strangers_cannot_pick():
+    interview, student, _member, _ = interview_in(I.PROPOSED)
+    start = timezone.now() + dt.timedelta(days=2)
+    with pytest.raises(TransitionNotAllowed):
+        services.interview_schedule(
+            interview=interview,
+            actor=student,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+        )
+    with pytest.raises(TransitionNotAllowed):
+        services.interview_schedule(
+            interview=interview, actor=StudentFactory(), slot=interview.slots.first()
+        )
+
+
+def test_interviews_only_for_entries_in_interviewing():
+    application, _student, member, _ = application_in(A.SCREENING)
+    start = timezone.now() + dt.timedelta(days=1)
+    with pytest.raises(InvalidTransition):
+        services.interview_propose(
+            application=application,
+            actor=member,
+            slots=[(start, start + dt.timedelta(hours=1))],
+            mode="online",
+        )
+
+
+def _placement_call(target, placement, coordinator):
+    s = services
+    calls = {
+        P.ACTIVE: lambda: s.placement_activate(placement=placement, actor=coordinator),
+        P.COMPLETED: lambda: s.placement_complete(placement=placement, actor=coordinator),
+        P.ENDED_EARLY: lambda: s.placement_end_early(
+            placement=placement, actor=coordinator, reason="学業に専念するため"
+        ),
+    }
+    return calls[target]()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [(s, t) for s in P.values for t in (P.ACTIVE, P.COMPLETED, P.ENDED_EARLY) if s != t],
+)
+def test_every_placement_move_is_allowed_or_refused_by_the_table(source, target):
+    placement, _student, _member, coordinator = placement_in(source)
+    if Placement.TRANSITIONS.allows(source, target):
+        _placement_call(target, placement, coordinator)
+        placement.refresh_from_db()
+        assert placement.status == target
+        last = placement.status_changes.last()
+        assert (last.from_status, last.to_status) == (source, target)
+    else:
+        with pytest.raises(InvalidTransition):
+            _placement_call(target, placement, coordinator)
+        placement.refresh_from_db()
+        assert placement.status == source
+
+
+def test_only_the_regions_coordinator_moves_a_placement():
+    placement, student, member, _ = placement_in(P.PREPARING)
+    for actor in (student, member):
+        with pytest.raises(TransitionNotAllowed):
+            services.placement_activate(placement=placement, actor=actor)
+
+
+def test_completing_a_placement_tells_student_and_host(django_capture_on_commit_callbacks):
+    placement, student, member, coordinator = placement_in(P.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.placement_complete(placement=placement, actor=coordinator)
+    rows = Notification.objects.filter(event="placement_completed", channel="email")
+    assert {r.email for r in rows} >= {student.email, member.email}

@@ -1,0 +1,128 @@
+"""The outbox: rows written with the event, none after a rollback, each email sent once."""
+
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from notifications.models import Notification, NotificationPreference
+from notifications.services import Recipient, notify
+from notifications.tasks import MAX_ATTEMPTS, deliver, sweep_pending
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CONTEXT = {"inquiry_id": 1, "name": "田中 太郎", "organization": "北見市役所"}
+
+
+def _notify(user, key="inquiry:1:ack"):
+    return notify(
+        event="inquiry_acknowledged",
+        recipients=[Recipient.of(user)],
+        context=CONTEXT,
+        dedupe_key=key,
+    )
+
+
+def test_rows_are_written_per_channel_and_in_app_counts_as_delivered():
+    user = UserFactory()
+    rows = _notify(user)
+    assert {r.channel: r.status for r in rows} == {"email": "pending", "in_app": "sent"}
+
+
+def test_a_rolled_back_event_leaves_no_notification():
+    user = UserFactory()
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        _notify(user)
+        raise Boom
+    assert not Notification.objects.exists()
+
+
+def test_the_same_event_twice_writes_nothing_new():
+    user = UserFactory()
+    assert len(_notify(user)) == 2
+    assert _notify(user) == []
+    assert Notification.objects.count() == 2
+
+
+def test_delivery_runs_on_commit_and_a_second_run_sends_nothing(django_capture_on_commit_callbacks):
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = _notify(user)
+    email_row = next(r for r in rows if r.channel == "email")
+    assert len(mail.outbox) == 1
+    assert deliver.apply(args=(email_row.pk,)).get() == "nothing to do"
+    assert len(mail.outbox) == 1
+    email_row.refresh_from_db()
+    assert email_row.status == "sent" and email_row.sent_at is not None and email_row.attempts == 1
+
+
+def test_smtp_failure_is_retried_then_succeeds():
+    user = UserFactory()
+    row = next(r for r in _notify(user) if r.channel == "email")
+    real_send = mail.EmailMultiAlternatives.send
+    calls = {"n": 0}
+
+    def flaky(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise smtplib.SMTPServerDisconnected("gone")
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(mail.EmailMultiAlternatives, "send", flaky):
+        assert deliver.apply(args=(row.pk,)).get() == "retrying"
+        row.refresh_from_db()
+        assert row.status == "pending" and "SMTPServerDisconnected" in row.last_error
+        assert deliver.apply(args=(row.pk,)).get() == "sent"
+    row.refresh_from_db()
+    assert row.status == "sent" and row.attempts == 2
+    assert len(mail.outbox) == 1
+
+
+def test_failing_for_good_marks_the_row_failed_and_keeps_the_error():
+    user = UserFactory()
+    row = next(r for r in _notify(user) if r.channel == "email")
+    with mock.patch.object(
+        mail.EmailMultiAlternatives, "send", side_effect=smtplib.SMTPConnectError(421, "busy")
+    ):
+        results = [deliver.apply(args=(row.pk,)).get() for _ in range(MAX_ATTEMPTS)]
+    assert results[-1] == "failed"
+    row.refresh_from_db()
+    assert row.status == "failed" and row.attempts == MAX_ATTEMPTS
+    assert "busy" in row.last_error
+
+
+def test_email_preference_off_skips_email_but_keeps_in_app():
+    user = UserFactory()
+    NotificationPreference.objects.create(
+        user=user, event="inquiry_acknowledged", email_enabled=False
+    )
+    rows = _notify(user)
+    assert {r.channel: r.status for r in rows} == {"email": "skipped", "in_app": "sent"}
+
+
+def test_sweeper_requeues_old_pending_rows():
+    user = UserFactory()
+    row = next(r for r in _notify(user) if r.channel == "email")
+    assert sweep_pending.apply(kwargs={"older_than_seconds": 0}).get() == 1
+    row.refresh_from_db()
+    assert row.status == "sent"
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_email_is_rendered_in_the_recipients_language(language, django_capture_on_commit_callbacks):
+    user = UserFactory(preferred_language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(user)
+    body = mail.outbox[0].body
+    if language == "ja":
+        assert "田中 太郎" in body and "様" in body
+    else:
+        assert "Dear 田中 太郎" in body and "Thank you" in body
