@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -160,6 +161,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.messages.context_processors.messages",
                 "programs.context_processors.site",
+                "notifications.context_processors.bell",
             ],
         },
     }
@@ -232,7 +234,7 @@ else:
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 # ------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
@@ -256,6 +258,30 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep-pending": {
         "task": "notifications.tasks.sweep_pending",
         "schedule": 60.0,
+    },
+    "projects-publish-scheduled": {
+        "task": "projects.tasks.publish_scheduled_projects",
+        "schedule": 60.0,
+    },
+    "projects-entry-deadline-alerts": {
+        "task": "projects.tasks.send_entry_deadline_alerts",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "applicants-interview-reminders": {
+        "task": "applicants.tasks.send_interview_reminders",
+        "schedule": 300.0,
+    },
+    "applicants-pre-assignment-reminders": {
+        "task": "applicants.tasks.send_pre_assignment_reminders",
+        "schedule": crontab(minute=0),
+    },
+    "coordinators-review-reminders": {
+        "task": "coordinators.tasks.send_review_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
+    "coordinators-weekly-digest": {
+        "task": "coordinators.tasks.send_weekly_digests",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
 }
 

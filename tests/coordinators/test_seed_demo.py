@@ -1,0 +1,130 @@
+"""`manage.py seed_demo`: every state of the flow, reached through the services, twice the same."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from applicants.models import Application, Interview, Placement
+from coordinators import demo_data
+from coordinators.models import Orientation, SurveyResponse
+from programs.models import Inquiry, PamphletRequest, Region
+from projects.models import HostOrganization, IntakeInterview, Project
+
+pytestmark = pytest.mark.django_db
+
+APPS = ("accounts", "programs", "projects", "applicants", "coordinators", "notifications")
+
+
+def table_counts() -> dict[str, int]:
+    models = [m for label in APPS for m in apps.get_app_config(label).get_models()]
+    models.append(apps.get_model("account", "EmailAddress"))
+    return {m._meta.label: m._default_manager.count() for m in models}
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded() -> str:
+    return seed()
+
+
+def test_running_twice_adds_nothing_and_fails_nothing():
+    seed()
+    first = table_counts()
+    seed()
+    assert table_counts() == first
+    assert first["projects.Project"] > 0
+    assert first["applicants.Application"] > 0
+
+
+STATES = (
+    (Project, "status", Project.Status),
+    (Application, "status", Application.Status),
+    (Interview, "status", Interview.Status),
+    (Placement, "status", Placement.Status),
+    (PamphletRequest, "status", PamphletRequest.Status),
+    (Inquiry, "status", Inquiry.Status),
+    (IntakeInterview, "outcome", IntakeInterview.Outcome),
+)
+
+
+def test_every_state_is_present(seeded):
+    for model, field, choices in STATES:
+        present = set(model.objects.values_list(field, flat=True))
+        assert present == set(choices.values), model.__name__
+
+
+def test_states_come_from_the_services_with_an_audit_row(seeded):
+    for model in (Project, Application, Interview, Placement, PamphletRequest, Inquiry):
+        for obj in model.objects.all():
+            last = obj.status_changes.order_by("-id").first()
+            assert last is not None and last.to_status == obj.status, obj
+
+
+def test_every_host_kind_is_present(seeded):
+    kinds = set(HostOrganization.objects.values_list("kind", flat=True))
+    assert kinds == {"company", "npo", "municipality", "school", "other"}
+
+
+def test_every_region_has_two_coordinators_in_order(seeded):
+    regions = list(Region.objects.order_by("position"))
+    assert [r.slug for r in regions] == ["sapporo", "kitami", "obihiro", "asahikawa", "hakodate"]
+    for region in regions:
+        coordinators = list(region.coordinators.all())
+        assert len(coordinators) == 2
+        assert all(u.is_staff and hasattr(u, "coordinator_profile") for u in coordinators)
+
+
+def test_published_projects_are_open_for_entry(seeded):
+    published = Project.objects.filter(status=Project.Status.PUBLISHED)
+    assert published.count() >= 3
+    assert all(p.is_open_for_entry for p in published)
+
+
+def test_a_follow_up_starts_from_the_completed_project(seeded):
+    follow_up = Project.objects.get(based_on__isnull=False)
+    assert follow_up.based_on.status == Project.Status.COMPLETED
+    assert follow_up.organization_id == follow_up.based_on.organization_id
+    assert follow_up.status == Project.Status.DRAFT
+
+
+def test_output_lists_one_login_per_role_and_the_urls():
+    output = seed()
+    for _label, email in demo_data.DEMO_LOGINS:
+        assert email in output
+    assert len(demo_data.DEMO_LOGINS) == 4
+    assert demo_data.PASSWORD in output
+    assert "http://127.0.0.1:8000/" in output
+    assert "http://127.0.0.1:8000/admin/" in output
+
+
+def test_demo_logins_work_with_the_demo_password(seeded, client):
+    for _label, email in demo_data.DEMO_LOGINS:
+        assert client.login(email=email, password=demo_data.PASSWORD), email
+        client.logout()
+
+
+def test_completed_placement_has_survey_responses_from_both_sides(seeded):
+    placement = Placement.objects.get(status=Placement.Status.COMPLETED)
+    responses = SurveyResponse.objects.filter(placement=placement)
+    assert {r.survey.audience for r in responses} == {"student", "host"}
+    assert all(r.submitted_at and r.answers for r in responses)
+    assert placement.reviews.filter(kind="final", held_at__isnull=False).exists()
+
+
+def test_active_placement_has_a_held_orientation_and_reviews(seeded):
+    placement = Placement.objects.get(status=Placement.Status.ACTIVE)
+    orientation = Orientation.objects.get(placement=placement)
+    assert orientation.held_at is not None
+    assert orientation.student_attended and orientation.host_attended
+    assert orientation.student_goals and orientation.host_goals and orientation.coordinator_goals
+    health = set(placement.reviews.filter(held_at__isnull=False).values_list("health", flat=True))
+    assert {"on_track", "at_risk"} <= health
+    assert placement.reviews.filter(held_at__isnull=True).exists()
+    assert hasattr(placement, "review_plan")
