@@ -5,12 +5,14 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.12 || command -v python3)
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 export UV_PYTHON_DOWNLOADS := never
+# Trust the platform's certificate store too (a company proxy's CA, as on CI machines).
+export UV_SYSTEM_CERTS := 1
 export UV_PYTHON := $(PYTHON)
 MANAGE := .venv/bin/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup uv lint format messages seed services-test clean
+.PHONY: run test setup lint format messages seed clean bench-notifications
 
 run: setup ## Set up, migrate, seed the demo data and serve http://127.0.0.1:8000
 	$(MANAGE) migrate --noinput
@@ -53,3 +55,6 @@ seed: setup
 
 clean:
 	rm -rf .venv .tools db.sqlite3 staticfiles .pytest-media
+
+bench-notifications: setup ## N notifications through one worker (2 processes) into a local SMTP sink
+	.venv/bin/python -m tests.perf.bench_notifications -n $${N:-3000}

@@ -262,6 +262,22 @@ def application_accept(*, application: Application, actor: User) -> Placement:
 # Interviews ---------------------------------------------------------------------------
 
 
+def _calendar(interview: Interview, *, method: str = "REQUEST") -> dict:
+    """The calendar invitation of an interview: its UID stays, its SEQUENCE grows."""
+    application = interview.application
+    where = interview.meeting_url or interview.place or interview.get_mode_display()
+    return {
+        "uid": f"interview-{interview.calendar_uid}@jissen",
+        "sequence": interview.calendar_sequence,
+        "start": interview.starts_at.isoformat(),
+        "end": interview.ends_at.isoformat(),
+        "stamp": timezone.now().isoformat(),
+        "summary": f"面談 / Interview: {application.project.title}",
+        "location": str(where),
+        "method": method,
+    }
+
+
 def _interview_recipients(interview: Interview) -> list[Recipient]:
     application = interview.application
     people = [Recipient.of(application.student)]
@@ -382,6 +398,7 @@ def interview_schedule(
                 interview_id=interview.pk,
                 starts_at=interview.starts_at.isoformat(),
                 sequence=interview.calendar_sequence,
+                calendar=_calendar(interview),
             ),
             dedupe_key=f"interview:{interview.pk}:scheduled:{interview.calendar_sequence}",
         )
@@ -442,7 +459,12 @@ def interview_cancel(*, interview: Interview, actor: User, reason: str = "") -> 
         notify(
             event="interview_cancelled",
             recipients=_interview_recipients(interview),
-            context=_context(interview.application, interview_id=interview.pk, reason=reason),
+            context=_context(
+                interview.application,
+                interview_id=interview.pk,
+                reason=reason,
+                calendar=_calendar(interview, method="CANCEL") if interview.starts_at else None,
+            ),
             dedupe_key=f"interview:{interview.pk}:cancelled",
         )
     return interview

@@ -41,11 +41,23 @@ def _broker() -> dict:
     return {"ok": True, "kind": "redis", "ms": round(1000 * (time.monotonic() - started), 1)}
 
 
+def _outbox() -> dict:
+    from notifications.services import outbox_health
+
+    try:
+        return {"ok": True, **outbox_health()}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
 @never_cache
 @require_GET
 def healthz(request):
     checks = {"database": _database(), "broker": _broker()}
     healthy = all(c["ok"] for c in checks.values())
+    # The outbox figures inform; a backlog alone does not make the service unavailable.
+    outbox = _outbox() if checks["database"]["ok"] else {"ok": False}
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "unavailable", **checks, "outbox": outbox},
+        status=200 if healthy else 503,
     )

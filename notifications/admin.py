@@ -1,8 +1,11 @@
 """Admin for the notification outbox and delivery preferences (imports no other app)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Notification, NotificationPreference
+from .services import notification_retry
 
 
 @admin.register(Notification)
@@ -28,6 +31,17 @@ class NotificationAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "attempts", "last_error", "created_at", "sent_at", "read_at")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+    actions = ("retry_failed",)
+
+    @admin.action(description=_("Retry the selected failed emails"))
+    def retry_failed(self, request, queryset):
+        count = notification_retry(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(NotificationPreference)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,6 +23,31 @@ class Recipient:
     @classmethod
     def of(cls, user) -> "Recipient":
         return cls(email=user.email, user_id=user.pk, language=user.preferred_language)
+
+
+I18N = "__i18n__"
+
+
+def localized(value) -> dict:
+    """A translatable label stored in every language, so the email shows the recipient's own:
+    `context={"mode": localized(interview.get_mode_display())}` (a lazy string works too)."""
+    from django.utils import translation
+
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = str(value)
+    return {I18N: texts}
+
+
+def resolve_localized(context: dict, language: str) -> dict:
+    """The context with each `localized()` value replaced by its text in `language`."""
+    return {
+        key: (value[I18N].get(language) or next(iter(value[I18N].values())))
+        if isinstance(value, dict) and I18N in value
+        else value
+        for key, value in context.items()
+    }
 
 
 def _email_wanted(user_id: int | None, event: str) -> bool:
@@ -81,3 +107,78 @@ def notify(
             if row.status == Notification.Status.PENDING:
                 deliver.delay_on_commit(row.pk)
     return written
+
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int, event: str) -> str:
+    """A signed token that turns off one kind of email for one user, without logging in."""
+    return signing.dumps({"u": user_id, "e": event}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[int, str]:
+    """The (user id, event) of a token; raises signing.BadSignature if forged."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(data["u"]), str(data["e"])
+
+
+def preference_set(*, user_id: int, event: str, email_enabled: bool) -> NotificationPreference:
+    """Turn one kind of email on or off for a user. Raises ValueError for an event that
+    cannot be switched off."""
+    from .events import EVENTS
+
+    spec = EVENTS.get(event)
+    if spec is None or (not spec.optional and not email_enabled):
+        raise ValueError(f"emails of {event!r} cannot be turned off")
+    pref, _created = NotificationPreference.objects.update_or_create(
+        user_id=user_id, event=event, defaults={"email_enabled": email_enabled}
+    )
+    return pref
+
+
+def notification_mark_read(*, user, notification_id: int) -> int:
+    """Mark one of the user's in-app notifications read; returns how many rows changed."""
+    return Notification.objects.filter(
+        pk=notification_id,
+        recipient=user,
+        channel=Notification.Channel.IN_APP,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
+
+
+def notification_mark_all_read(*, user) -> int:
+    """Mark all of the user's in-app notifications read; returns how many rows changed."""
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notification_retry(*, ids) -> int:
+    """Put failed email rows back to pending and queue their delivery after commit."""
+    from .tasks import deliver
+
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update()
+            .filter(
+                pk__in=ids, status=Notification.Status.FAILED, channel=Notification.Channel.EMAIL
+            )
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=rows).update(
+            status=Notification.Status.PENDING, attempts=0
+        )
+        for pk in rows:
+            deliver.delay_on_commit(pk)
+    return len(rows)
+
+
+def outbox_health() -> dict:
+    """How many emails wait, and for how long the oldest has waited (for /healthz)."""
+    pending = Notification.objects.filter(
+        status=Notification.Status.PENDING, channel=Notification.Channel.EMAIL
+    )
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    age = (timezone.now() - oldest).total_seconds() if oldest else 0
+    return {"pending": pending.count(), "oldest_pending_seconds": round(age, 1)}

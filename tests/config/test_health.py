@@ -33,3 +33,27 @@ def test_healthz_is_503_when_the_database_fails(client, settings, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == {"ok": False, "error": "RuntimeError"}
+
+
+def test_healthz_reports_the_age_of_the_oldest_pending_email(client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from notifications.models import Notification
+    from tests.factories import UserFactory
+
+    settings.REDIS_URL = ""
+    row = Notification.objects.create(
+        recipient=UserFactory(),
+        email="a@example.jp",
+        event="x",
+        channel="email",
+        idempotency_key="k",
+    )
+    Notification.objects.filter(pk=row.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=3)
+    )
+    outbox = client.get("/healthz").json()["outbox"]
+    assert outbox["pending"] == 1
+    assert 175 <= outbox["oldest_pending_seconds"] <= 200

@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 
 from notifications.models import Notification, NotificationPreference
@@ -66,16 +67,16 @@ def test_delivery_runs_on_commit_and_a_second_run_sends_nothing(django_capture_o
 def test_smtp_failure_is_retried_then_succeeds():
     user = UserFactory()
     row = next(r for r in _notify(user) if r.channel == "email")
-    real_send = mail.EmailMultiAlternatives.send
+    real_send = LocmemBackend.send_messages
     calls = {"n": 0}
 
-    def flaky(self, *args, **kwargs):
+    def flaky(self, messages):
         calls["n"] += 1
-        if calls["n"] == 1:
+        if calls["n"] <= 2:  # the first try and its one reconnect both fail
             raise smtplib.SMTPServerDisconnected("gone")
-        return real_send(self, *args, **kwargs)
+        return real_send(self, messages)
 
-    with mock.patch.object(mail.EmailMultiAlternatives, "send", flaky):
+    with mock.patch.object(LocmemBackend, "send_messages", flaky):
         assert deliver.apply(args=(row.pk,)).get() == "retrying"
         row.refresh_from_db()
         assert row.status == "pending" and "SMTPServerDisconnected" in row.last_error
@@ -89,7 +90,7 @@ def test_failing_for_good_marks_the_row_failed_and_keeps_the_error():
     user = UserFactory()
     row = next(r for r in _notify(user) if r.channel == "email")
     with mock.patch.object(
-        mail.EmailMultiAlternatives, "send", side_effect=smtplib.SMTPConnectError(421, "busy")
+        LocmemBackend, "send_messages", side_effect=smtplib.SMTPConnectError(421, "busy")
     ):
         results = [deliver.apply(args=(row.pk,)).get() for _ in range(MAX_ATTEMPTS)]
     assert results[-1] == "failed"
@@ -126,3 +127,34 @@ def test_email_is_rendered_in_the_recipients_language(language, django_capture_o
         assert "田中 太郎" in body and "様" in body
     else:
         assert "Dear 田中 太郎" in body and "Thank you" in body
+
+
+def test_localized_labels_reach_each_recipient_in_their_language(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils.translation import gettext_lazy
+
+    from notifications.services import localized
+
+    ja_user, en_user = UserFactory(preferred_language="ja"), UserFactory(preferred_language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            event="interview_reminder",
+            recipients=[Recipient.of(ja_user), Recipient.of(en_user)],
+            context={
+                "application_id": 1,
+                "project_id": 1,
+                "project_title": "テスト",
+                "student_name": "学生",
+                "interview_id": 1,
+                "starts_at": "2027-07-03T01:30:00+00:00",
+                "hours": 24,
+                "mode": localized(gettext_lazy("Online")),
+                "meeting_url": "",
+                "place": "",
+            },
+            dedupe_key="localized:1",
+        )
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "オンライン" in bodies[ja_user.email]
+    assert "Online" in bodies[en_user.email] and "オンライン" not in bodies[en_user.email]

@@ -1,15 +1,11 @@
 """With the real services: PostgreSQL, Redis and a Celery worker in its own process."""
 
-import os
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.celery_app import app as celery_app
@@ -17,9 +13,9 @@ from notifications.models import Notification
 from notifications.services import Recipient, notify
 from notifications.tasks import sweep_pending
 from tests.factories import UserFactory
+from tests.workers import start_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -28,33 +24,8 @@ def worker(tmp_path):
     import redis
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": url,
-        "CELERY_TASK_ALWAYS_EAGER": "False",
-    }
     log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                "--loglevel=INFO",
-                f"--hostname=ci-{os.getpid()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process = start_worker(log)
     was_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
     deadline = time.monotonic() + 30
@@ -73,15 +44,6 @@ def worker(tmp_path):
         process.wait(timeout=20)
 
 
-def _wait_for(predicate, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
-
-
 def test_worker_delivers_a_notification_written_in_a_committed_transaction(worker):
     user = UserFactory(email="worker-check@example.jp")
     with transaction.atomic():
@@ -92,7 +54,7 @@ def test_worker_delivers_a_notification_written_in_a_committed_transaction(worke
             dedupe_key="worker-check:1",
         )
     row = next(r for r in rows if r.channel == "email")
-    assert _wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent"), (
+    assert wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent"), (
         worker.read_text()
     )
     row.refresh_from_db()
@@ -113,7 +75,7 @@ def test_sweeper_on_the_worker_requeues_rows_left_pending(worker):
     )
     Notification.objects.filter(pk=row.pk).update(created_at=timezone.now() - timedelta(minutes=5))
     sweep_pending.delay()
-    assert _wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent"), (
+    assert wait_for(lambda: Notification.objects.get(pk=row.pk).status == "sent"), (
         worker.read_text()
     )
 

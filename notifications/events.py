@@ -1,0 +1,55 @@
+"""The catalogue of events: their labels and whether a user may turn their emails off."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    label: str | Promise
+    # Emails a user may switch off; the rest (invitations, confirmations, decisions) always go.
+    optional: bool = True
+
+
+EVENTS: dict[str, Event] = {
+    e.name: e
+    for e in (
+        Event("pamphlet_requested", _("Pamphlet download link"), optional=False),
+        Event("lead_received", _("New pamphlet request in my region")),
+        Event("inquiry_acknowledged", _("Inquiry received"), optional=False),
+        Event("inquiry_received", _("New inquiry in my region")),
+        Event("host_invited", _("Invitation to a host account"), optional=False),
+        Event("project_submitted", _("Project submitted for review")),
+        Event("project_changes_requested", _("Changes requested on my project")),
+        Event("project_approved", _("My project was approved")),
+        Event("project_published", _("My project was published")),
+        Event("project_cancelled", _("A project was cancelled")),
+        Event("application_received", _("My entry was received"), optional=False),
+        Event("application_new", _("New entry to a project")),
+        Event("application_screening", _("My entry is being screened")),
+        Event("application_interviewing", _("Invitation to an interview")),
+        Event("application_offered", _("An offer for my entry"), optional=False),
+        Event("application_rejected", _("Decision on my entry"), optional=False),
+        Event("application_withdrawn", _("A student withdrew an entry")),
+        Event("offer_declined", _("A student declined an offer")),
+        Event("application_accepted", _("Mutual agreement reached"), optional=False),
+        Event("interview_proposed", _("Interview times proposed")),
+        Event("interview_scheduled", _("Interview scheduled or changed"), optional=False),
+        Event("interview_cancelled", _("Interview cancelled"), optional=False),
+        Event("placement_completed", _("Internship completed")),
+        Event("interview_reminder", _("Interview reminder")),
+        Event("pre_assignment_due", _("Pre-assignment deadline approaching")),
+        Event("entry_deadline_approaching", _("Entry deadline approaching with few entries")),
+        Event("review_due", _("Review session coming up")),
+        Event("review_missed", _("Review session missed")),
+        Event("coordinator_digest", _("Weekly digest of my regions")),
+    )
+}
+
+
+def event_label(name: str):
+    event = EVENTS.get(name)
+    return event.label if event else name

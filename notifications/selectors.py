@@ -1,0 +1,15 @@
+"""Reads of a user's notifications."""
+
+from django.db.models import QuerySet
+
+from .models import Notification
+
+
+def inbox(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(
+        recipient=user, channel=Notification.Channel.IN_APP
+    ).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    return inbox(user).filter(read_at__isnull=True).count()
