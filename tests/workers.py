@@ -53,7 +53,7 @@ def start_worker(
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-def wait_for(predicate, seconds: float, step: float = 0.2) -> bool:
+def wait_for(predicate, seconds: float = 30, step: float = 0.2) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if predicate():
