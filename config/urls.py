@@ -15,5 +15,7 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("applicants.urls")),
+    path("", include("projects.urls")),
     path("", include("programs.urls")),
 ]

@@ -4,8 +4,7 @@ from django.db.models import QuerySet
 
 from accounts.roles import is_programme_staff
 from programs.selectors import is_coordinator_of
-
-from .models import HostMembership, HostOrganization, Project
+from projects.models import HostMembership, HostOrganization, Project
 
 
 def is_host_member(user, organization_id: int) -> bool:

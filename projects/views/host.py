@@ -1,0 +1,1 @@
+"""The host's pages: dashboard, project forms, preview, submission and versions."""
