@@ -1,15 +1,22 @@
-"""Admin for users and invitations, and the read-only bases every app's status history uses."""
+"""Admin for users and invitations, and the bases every app's admin uses: read-only status
+history, and admin actions that run a service per selected row."""
 
-from django.contrib import admin
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation, helpers
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
 from django.db.models.constants import LOOKUP_SEP
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, User
-from .workflow import StatusChange
+from .workflow import InvalidTransition, StatusChange, TransitionNotAllowed
 
 
 class ReadOnlyAdminMixin:
@@ -112,6 +119,93 @@ class StatusChangeAdmin(ReadOnlyAdminMixin, StatusLabelsMixin, admin.ModelAdmin)
     readonly_fields = fields
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+
+
+# Workflow actions are offered on the list (for the selected rows) and on a row's own page.
+EVERYWHERE = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
+
+# Marks the second post of an action, from its intermediate page (the form is filled in).
+APPLY = "apply"
+# The name of the action field when the action was run from a row's own page.
+CHANGE_FORM_ACTION = f"{ActionLocation.CHANGE_FORM.value}-action"
+
+
+def _nothing_to_change(modeladmin, request) -> None:
+    # An action's queryset is the user's own changelist: other regions' ids have dropped out.
+    text = gettext("None of the selected rows was changed.")
+    modeladmin.message_user(request, text, messages.WARNING)
+
+
+def run_service(modeladmin, request, queryset, call: Callable, done, **params) -> int:
+    """Run a service on each selected row, `call(obj)`, and report every row: `done` (a text
+    with "%(object)s" and any `params`) or the translated reason the service refused it.
+
+    A refusal (InvalidTransition, TransitionNotAllowed) changes nothing, as the service
+    guarantees; any other exception is a fault and propagates. Returns how many rows were done.
+    """
+    objects = list(queryset)
+    if not objects:
+        _nothing_to_change(modeladmin, request)
+        return 0
+    count = 0
+    for obj in objects:
+        try:
+            call(obj)
+        except InvalidTransition:
+            modeladmin.message_user(request, _refusal(obj), messages.ERROR)
+        except TransitionNotAllowed:
+            text = gettext(
+                "“%(object)s” was not changed: only the coordinators of its region may do this."
+            )
+            modeladmin.message_user(request, text % {"object": obj}, messages.ERROR)
+        else:
+            count += 1
+            modeladmin.message_user(request, done % {"object": obj, **params}, messages.SUCCESS)
+    return count
+
+
+def _refusal(obj) -> str:
+    if not hasattr(obj, "get_status_display"):
+        text = gettext("“%(object)s” was not changed: this is not possible in its current state.")
+        return text % {"object": obj}
+    # Read again: the row may have moved since the list was shown.
+    obj.refresh_from_db(fields=["status"])
+    text = gettext("“%(object)s” was not changed: this is not possible while it is “%(status)s”.")
+    return text % {"object": obj, "status": obj.get_status_display()}
+
+
+def action_form(request, form_class: type[forms.Form], **kwargs) -> forms.Form:
+    """The form of an action's intermediate page: bound once that page was submitted."""
+    if APPLY in request.POST:
+        return form_class(request.POST, **kwargs)
+    return form_class(**kwargs)
+
+
+def action_form_page(
+    modeladmin, request, queryset, form: forms.Form, *, action: str, title, intro="", submit=None
+) -> TemplateResponse | None:
+    """The intermediate page of the action `action`: the selected rows and `form`; it posts
+    back to the page it came from (the list, or the row's own page), which runs the action."""
+    objects = list(queryset)
+    if not objects:
+        _nothing_to_change(modeladmin, request)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "intro": intro,
+        "submit": submit or title,
+        "objects": objects,
+        "form": form,
+        "action": action,
+        "action_field": CHANGE_FORM_ACTION if CHANGE_FORM_ACTION in request.POST else "action",
+        "apply_field": APPLY,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.opts,
+        "media": modeladmin.media + form.media,
+    }
+    request.current_app = modeladmin.admin_site.name
+    return TemplateResponse(request, "admin/action_form.html", context)
 
 
 class _LowercaseEmailMixin:

@@ -35,6 +35,18 @@ def invitation_token(invitation: Invitation) -> str:
     return signing.dumps({"id": invitation.pk, "email": invitation.email}, salt=INVITATION_SALT)
 
 
+def invitation_read(token: str) -> Invitation:
+    """The usable invitation behind a token; raises InvitationInvalid otherwise."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=timedelta(days=INVITATION_DAYS))
+    except signing.BadSignature as exc:
+        raise InvitationInvalid("bad or expired signature") from exc
+    invitation = Invitation.objects.filter(pk=data["id"], email=data["email"]).first()
+    if invitation is None or not invitation.is_usable:
+        raise InvitationInvalid("unknown, used or expired invitation")
+    return invitation
+
+
 def invitation_accept(*, token: str, user: User) -> Invitation:
     """Mark the invitation used by `user`; raises InvitationInvalid if it cannot be used."""
     try:
@@ -49,3 +61,29 @@ def invitation_accept(*, token: str, user: User) -> Invitation:
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation
+
+
+def user_create(
+    *, email: str, password: str, name: str = "", name_kana: str = "", language: str = "ja"
+) -> User:
+    """Create an account whose address is already proven (it came through an invitation link)."""
+    from allauth.account.models import EmailAddress
+
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            name=name,
+            name_kana=name_kana,
+            preferred_language=language,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def user_update(*, user: User, name: str, name_kana: str, preferred_language: str) -> User:
+    """Change a user's names and preferred language."""
+    user.name, user.name_kana, user.preferred_language = name, name_kana, preferred_language
+    user.full_clean(exclude=["password", "email"])
+    user.save(update_fields=["name", "name_kana", "preferred_language"])
+    return user

@@ -2,19 +2,23 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from config.health import healthz
+from projects.sitemaps import SITEMAPS
 
 admin.site.site_header = "北海道チャレンジコミュニティ — 実践型インターンシップ"
 admin.site.site_title = "実践型インターンシップ"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
+    path("", include("coordinators.urls")),
     path("", include("applicants.urls")),
     path("", include("projects.urls")),
     path("", include("programs.urls")),

@@ -1,10 +1,19 @@
 """Admin for regions, programmes, terms, the pamphlet, leads and inquiries; region scoping."""
 
 from django.contrib import admin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
-from accounts.admin import StatusChangeAdmin, StatusChangeInline, lookup_column
+from accounts.admin import (
+    EVERYWHERE,
+    StatusChangeAdmin,
+    StatusChangeInline,
+    lookup_column,
+    run_service,
+)
 from accounts.roles import is_programme_staff
 
+from . import services
 from .models import (
     Inquiry,
     InquiryStatus,
@@ -36,6 +45,14 @@ class RegionScopedAdminMixin:
         # No .distinct(): every path is a chain of foreign keys ending in one region, and a
         # region lists a coordinator at most once, so filtering on one user repeats no row.
         return queryset.filter(**{f"{self.region_field}__coordinators": request.user})
+
+    def get_object(self, request, object_id, from_field=None):
+        # The admin answers a missing id with a redirect and "doesn't exist" message; for a
+        # coordinator a row of another region must look exactly like no row at all: 404.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not is_programme_staff(request.user):
+            raise Http404(f"No {self.opts.model_name} {object_id!r} in the user's regions")
+        return obj
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not is_programme_staff(request.user):
@@ -129,6 +146,37 @@ class PamphletRequestAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     inlines = (PamphletRequestStatusChangeInline,)
+    actions = ("mark_contacted", "mark_converted", "close")
+
+    @admin.action(description=_("Mark contacted"), location=EVERYWHERE)
+    def mark_contacted(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda lead: services.lead_mark_contacted(lead=lead, actor=request.user),
+            _("“%(object)s” is marked contacted."),
+        )
+
+    @admin.action(description=_("Mark converted (became an inquiry or host)"), location=EVERYWHERE)
+    def mark_converted(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda lead: services.lead_mark_converted(lead=lead, actor=request.user),
+            _("“%(object)s” is marked converted."),
+        )
+
+    @admin.action(description=_("Close"), location=EVERYWHERE)
+    def close(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda lead: services.lead_close(lead=lead, actor=request.user),
+            _("“%(object)s” is closed."),
+        )
 
 
 @admin.register(PamphletRequestStatusChange)
@@ -167,6 +215,37 @@ class InquiryAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     inlines = (InquiryStatusChangeInline,)
+    actions = ("mark_answered", "close", "reopen")
+
+    @admin.action(description=_("Mark answered"), location=EVERYWHERE)
+    def mark_answered(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda inquiry: services.inquiry_mark_answered(inquiry=inquiry, actor=request.user),
+            _("“%(object)s” is marked answered."),
+        )
+
+    @admin.action(description=_("Close"), location=EVERYWHERE)
+    def close(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda inquiry: services.inquiry_close(inquiry=inquiry, actor=request.user),
+            _("“%(object)s” is closed."),
+        )
+
+    @admin.action(description=_("Reopen"), location=EVERYWHERE)
+    def reopen(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda inquiry: services.inquiry_reopen(inquiry=inquiry, actor=request.user),
+            _("“%(object)s” is open again."),
+        )
 
 
 @admin.register(InquiryStatusChange)

@@ -37,8 +37,13 @@ def lead_create(
     phone: str = "",
     consent: bool,
     language: str = "ja",
+    download_url: str = "",
 ) -> PamphletRequest:
-    """Record a pamphlet request; the requester gets the link, the coordinators a new lead."""
+    """Record a pamphlet request; the requester gets the link, the coordinators a new lead.
+
+    `download_url` (absolute) goes into the requester's email; without it the email links
+    the site. Raises ValueError without consent.
+    """
     if not consent:
         raise ValueError("consent is required")
     with transaction.atomic():
@@ -56,7 +61,7 @@ def lead_create(
         notify(
             event="pamphlet_requested",
             recipients=[Recipient(email=email, language=language)],
-            context=context,
+            context={**context, "download_url": download_url} if download_url else context,
             dedupe_key=f"lead:{lead.pk}:requested",
         )
         notify(

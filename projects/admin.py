@@ -1,16 +1,36 @@
-"""Admin for host organisations and members, intake interviews, themes and projects."""
+"""Admin for host organisations and members, intake interviews, themes and projects; the
+coordinator's moves (intake outcome, review, publication) are actions that call the services."""
 
-from django.contrib import admin
+import re
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
+    EVERYWHERE,
     ReadOnlyAdminMixin,
     StatusChangeAdmin,
     StatusChangeInline,
+    action_form,
+    action_form_page,
     lookup_column,
+    run_service,
 )
+from accounts.models import User
+from accounts.roles import is_programme_staff
 from programs.admin import RegionScopedAdminMixin
+from programs.models import Term
+from programs.selectors import regions_coordinated_by
 
+from . import services
 from .models import (
     HostMembership,
     HostOrganization,
@@ -21,6 +41,7 @@ from .models import (
     ProjectVersion,
     Theme,
 )
+from .services import CONTENT_FIELDS, EDITABLE_STATES
 
 
 class HostMembershipInline(admin.TabularInline):
@@ -61,9 +82,83 @@ class HostMembershipAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     ordering = ("organization__name", "user__email")
 
 
+class AttendeesField(forms.Field):
+    """The host's side of an intake as lines "name / title", stored as [{"name", "title"}]."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 60})
+    SEPARATOR = re.compile(r"\s*[/／]\s*")
+    MAX_LENGTH = 100
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(
+                f"{person.get('name', '')} / {person.get('title', '')}"
+                for person in value
+                if isinstance(person, dict)
+            )
+        return value
+
+    def to_python(self, value) -> list[dict[str, str]]:
+        people = []
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = self.SEPARATOR.split(line.strip(), maxsplit=1)
+            if len(parts) != 2 or not all(parts):
+                raise forms.ValidationError(
+                    _(
+                        "Line %(line)d: write the name, a slash and the title, "
+                        "e.g. “山田 花子 / 人事部長”."
+                    ),
+                    code="invalid",
+                    params={"line": number},
+                )
+            name, title = parts
+            if len(name) > self.MAX_LENGTH or len(title) > self.MAX_LENGTH:
+                raise forms.ValidationError(
+                    _("Line %(line)d: a name or title is longer than %(max)d characters."),
+                    code="max_length",
+                    params={"line": number, "max": self.MAX_LENGTH},
+                )
+            people.append({"name": name, "title": title})
+        return people
+
+
+class IntakeInterviewAdminForm(forms.ModelForm):
+    attendees = AttendeesField(
+        label=IntakeInterview._meta.get_field("attendees").verbose_name,
+        required=False,
+        help_text=_("One person per line: name / title, e.g. “山田 花子 / 人事部長”."),
+    )
+
+    class Meta:
+        model = IntakeInterview
+        fields = (
+            "region",
+            "held_at",
+            "coordinator",
+            "organization_name",
+            "organization_kind",
+            "contact_name",
+            "contact_email",
+            "attendees",
+            "notes",
+            "inquiry",
+            "organization",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        organization, region = cleaned.get("organization"), cleaned.get("region")
+        if organization and region and organization.region_id != region.pk:
+            self.add_error("organization", _("This host organisation belongs to another region."))
+        return cleaned
+
+
 @admin.register(IntakeInterview)
 class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "region"
+    form = IntakeInterviewAdminForm
     list_display = (
         "organization_name",
         "contact_name",
@@ -77,10 +172,102 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ("region", "coordinator")
     search_fields = ("organization_name", "contact_name", "contact_email", "notes")
     autocomplete_fields = ("organization", "inquiry", "coordinator")
-    # The outcome and its date are set together by the decision service.
+    # The outcome and its date are set together by intake_record_outcome (the actions below):
+    # a new intake is "not decided yet".
     readonly_fields = ("outcome", "decided_at", "created_at")
+    fields = (
+        "region",
+        "held_at",
+        "coordinator",
+        ("organization_name", "organization_kind"),
+        ("contact_name", "contact_email"),
+        "attendees",
+        "notes",
+        "inquiry",
+        "organization",
+        "outcome",
+        "decided_at",
+        "created_at",
+    )
     date_hierarchy = "held_at"
     ordering = ("-held_at",)
+    actions = ("record_proceed", "record_hold", "record_decline")
+
+    def get_autocomplete_fields(self, request):
+        if is_programme_staff(request.user):
+            return self.autocomplete_fields
+        # Coordinators may not browse users: they pick from their regions' coordinators.
+        return tuple(f for f in self.autocomplete_fields if f != "coordinator")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("coordinator")
+        if field is not None and not is_programme_staff(request.user):
+            # The region's coordinators, and whoever held this intake (who may have left).
+            held_by = Q(pk=obj.coordinator_id) if obj and obj.coordinator_id else Q(pk__in=[])
+            regions = regions_coordinated_by(request.user)
+            field.queryset = (
+                User.objects.filter(Q(coordinated_regions__in=regions) | held_by)
+                .distinct()
+                .order_by("email")
+            )
+        return form
+
+    def get_changeform_initial_data(self, request):
+        initial = {"coordinator": request.user.pk, **super().get_changeform_initial_data(request)}
+        regions = list(regions_coordinated_by(request.user)[:2])
+        if len(regions) == 1:
+            initial.setdefault("region", regions[0].pk)
+        return initial
+
+    def _record(self, request, queryset, outcome: str, done):
+        # Recording the same outcome twice would, for "proceed", invite the contact again.
+        for intake in queryset.filter(outcome=outcome):
+            self.message_user(
+                request,
+                gettext("“%(object)s” already has the outcome “%(outcome)s”.")
+                % {"object": intake, "outcome": intake.get_outcome_display()},
+                messages.WARNING,
+            )
+        run_service(
+            self,
+            request,
+            queryset.exclude(outcome=outcome),
+            lambda intake: services.intake_record_outcome(
+                intake=intake, outcome=outcome, actor=request.user
+            ),
+            done,
+        )
+
+    @admin.action(description=_("Record outcome: proceed (invite the host)"), location=EVERYWHERE)
+    def record_proceed(self, request, queryset):
+        self._record(
+            request,
+            queryset,
+            IntakeInterview.Outcome.PROCEED,
+            _(
+                "“%(object)s”: proceeding. The host organisation is linked and its contact "
+                "has been sent an invitation."
+            ),
+        )
+
+    @admin.action(description=_("Record outcome: on hold"), location=EVERYWHERE)
+    def record_hold(self, request, queryset):
+        self._record(
+            request,
+            queryset,
+            IntakeInterview.Outcome.HOLD,
+            _("“%(object)s”: put on hold."),
+        )
+
+    @admin.action(description=_("Record outcome: decline"), location=EVERYWHERE)
+    def record_decline(self, request, queryset):
+        self._record(
+            request,
+            queryset,
+            IntakeInterview.Outcome.DECLINE,
+            _("“%(object)s”: declined."),
+        )
 
 
 @admin.register(Theme)
@@ -96,9 +283,108 @@ class ProjectStatusChangeInline(StatusChangeInline):
     status_choices = ProjectStatus
 
 
-class ProjectVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
+# Comparing versions ------------------------------------------------------------------
+
+
+def with_previous_version(queryset):
+    """Versions annotated with the content of the version before them, in the same query."""
+    previous = ProjectVersion.objects.filter(
+        project=models.OuterRef("project"), number=models.OuterRef("number") - 1
+    ).values("data")[:1]
+    return queryset.annotate(
+        previous_data=models.Subquery(previous, output_field=models.JSONField())
+    )
+
+
+def _field(name: str) -> models.Field | None:
+    try:
+        return Project._meta.get_field(name)
+    except FieldDoesNotExist:  # a key since removed from the model
+        return None
+
+
+def _label(name: str):
+    field = _field(name)
+    return field.verbose_name if field is not None else name
+
+
+def version_changes(version: ProjectVersion) -> list[str]:
+    """The content fields that differ from the previous version (all of them for the first)."""
+    previous = getattr(version, "previous_data", None) or {}
+    return [k for k, v in version.data.items() if previous.get(k) != v]
+
+
+class VersionChangesMixin:
+    """Read-only columns that compare a version with the one before it."""
+
+    def get_queryset(self, request):
+        return with_previous_version(super().get_queryset(request))
+
+    @admin.display(description=_("changed since the previous version"))
+    def changed_fields(self, obj: ProjectVersion) -> str:
+        if obj.number == 1:
+            return gettext("First version")
+        names = version_changes(obj)
+        return ", ".join(str(_label(n)) for n in names) or gettext("No changes")
+
+
+def _show(name: str, value, terms: dict) -> str:
+    if value in (None, "", []):
+        return "—"
+    if name == "term":
+        return str(terms.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    field = _field(name)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)
+
+
+# Forms of the intermediate pages -----------------------------------------------------
+
+
+class RequestChangesForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment to the host"),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        help_text=_("The host members receive this by email and see it with the project."),
+    )
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Write what the host should change."), code="required")
+        return comment
+
+
+class PublishAtForm(forms.Form):
+    at = forms.DateTimeField(
+        label=_("Publish at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Japan time. The project is published automatically at this time."),
+    )
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at <= timezone.now():
+            raise forms.ValidationError(
+                _("Choose a time in the future, or use “Publish now”."), code="past"
+            )
+        return at
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("Sent to the host members and the region's coordinators."),
+    )
+
+
+class ProjectVersionInline(VersionChangesMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = ProjectVersion
-    fields = ("number", "submitted_by", "created_at")
+    fields = ("number", "submitted_by", "created_at", "changed_fields")
     readonly_fields = fields
     show_change_link = True
     extra = 0
@@ -119,14 +405,25 @@ class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "participation_style",
         "capacity",
         "entry_deadline",
+        "publish_at",
         "published_at",
     )
     list_filter = ("status", "region", "term", "participation_style", "themes")
     list_select_related = ("organization", "region", "term")
     search_fields = ("title", "summary", "organization__name")
-    autocomplete_fields = ("organization", "themes", "based_on", "created_by")
-    # published_at and closed_at are stamped by the services that move the status.
-    readonly_fields = ("status", "published_at", "closed_at", "created_at", "updated_at")
+    autocomplete_fields = ("organization", "themes", "based_on")
+    # The status and its dates move only through the services (the actions below); the
+    # region is the organisation's; created_by is the user who created it (project_create).
+    readonly_fields = (
+        "region",
+        "status",
+        "publish_at",
+        "published_at",
+        "closed_at",
+        "created_by",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
         (None, {"fields": ("title", "summary", "organization", "region", "term", "themes")}),
         (_("Content"), {"fields": ("vision", "challenge", "intern_role", "outcomes")}),
@@ -167,6 +464,174 @@ class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     ordering = ("-created_at", "-id")
     inlines = (ProjectVersionInline, ProjectStatusChangeInline)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is None or obj.status in EDITABLE_STATES:
+            return fields
+        # Under review or later, content changes go through "request changes" so that every
+        # submitted version is kept; only the entry deadline may still move.
+        content = [f for f in CONTENT_FIELDS if f != "entry_deadline"]
+        return (*fields, *content, "summary", "organization", "themes")
+
+    actions = (
+        "approve",
+        "request_changes",
+        "publish_now",
+        "schedule_publication",
+        "close_entry",
+        "mark_in_progress",
+        "mark_completed",
+        "cancel",
+    )
+
+    def save_form(self, request, form, change):
+        if change:
+            return super().save_form(request, form, change)
+        # A new project is made by project_create: it checks the user may create projects
+        # for the organisation, copies the organisation's region and records the first status.
+        draft = form.save(commit=False)
+        fields = {
+            name: getattr(draft, name)
+            for name in form.fields
+            if name not in ("organization", "title", "themes")
+        }
+        project = services.project_create(
+            organization=draft.organization, actor=request.user, title=draft.title, **fields
+        )
+        form.instance = project  # save_m2m() then sets the themes on the created project
+        return project
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return  # saved by project_create in save_form
+        # The region is copied from the organisation so the index filters on one table.
+        obj.region_id = obj.organization.region_id
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Approve"), location=EVERYWHERE)
+    def approve(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_approve(project=project, actor=request.user),
+            _("“%(object)s” is approved."),
+        )
+
+    @admin.action(description=_("Request changes…"), location=EVERYWHERE)
+    def request_changes(self, request, queryset):
+        form = action_form(request, RequestChangesForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="request_changes",
+                title=_("Request changes"),
+                intro=_(
+                    "The project goes back to the host with your comment; they change it and "
+                    "submit it again."
+                ),
+            )
+        comment = form.cleaned_data["comment"]
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_request_changes(
+                project=project, actor=request.user, comment=comment
+            ),
+            _("“%(object)s” is sent back to the host with your comment."),
+        )
+
+    @admin.action(description=_("Publish now"), location=EVERYWHERE)
+    def publish_now(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_publish(project=project, actor=request.user),
+            _("“%(object)s” is published."),
+        )
+
+    @admin.action(description=_("Publish at…"), location=EVERYWHERE)
+    def schedule_publication(self, request, queryset):
+        form = action_form(request, PublishAtForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="schedule_publication",
+                title=_("Schedule the publication"),
+                intro=_("Approved projects are published automatically at the time you choose."),
+            )
+        at = form.cleaned_data["at"]
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_publish(project=project, actor=request.user, at=at),
+            _("“%(object)s” will be published at %(when)s."),
+            when=date_format(timezone.localtime(at), "DATETIME_FORMAT"),
+        )
+
+    @admin.action(description=_("Close entry"), location=EVERYWHERE)
+    def close_entry(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_close(project=project, actor=request.user),
+            _("Entry to “%(object)s” is closed."),
+        )
+
+    @admin.action(description=_("Mark in progress"), location=EVERYWHERE)
+    def mark_in_progress(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_start(project=project, actor=request.user),
+            _("“%(object)s” is in progress."),
+        )
+
+    @admin.action(description=_("Mark completed"), location=EVERYWHERE)
+    def mark_completed(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_complete(project=project, actor=request.user),
+            _("“%(object)s” is completed."),
+        )
+
+    @admin.action(description=_("Cancel…"), location=EVERYWHERE)
+    def cancel(self, request, queryset):
+        form = action_form(request, CancelForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="cancel",
+                title=_("Cancel the project"),
+                intro=_("A cancelled project cannot be reopened; the host can start a new one."),
+            )
+        reason = form.cleaned_data["reason"]
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda project: services.project_cancel(
+                project=project, actor=request.user, reason=reason
+            ),
+            _("“%(object)s” is cancelled."),
+        )
+
 
 @admin.register(ProjectStatusChange)
 class ProjectStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
@@ -179,16 +644,48 @@ class ProjectStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
 
 
 @admin.register(ProjectVersion)
-class ProjectVersionAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Snapshots taken on submission; kept as they were so versions can be compared."""
+class ProjectVersionAdmin(
+    VersionChangesMixin, RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
+    """Snapshots taken on submission; kept as they were, and compared with the one before."""
 
     region_field = "project__region"
     parent = lookup_column(ProjectVersion, "project", Project._meta.verbose_name)
-    list_display = ("parent", "number", "submitted_by", "created_at")
+    list_display = ("parent", "number", "submitted_by", "created_at", "changed_fields")
     list_filter = ("project__region",)
     list_select_related = ("project", "submitted_by")
     search_fields = ("project__title",)
-    fields = ("parent", "number", "submitted_by", "created_at", "data")
+    fields = ("parent", "number", "submitted_by", "created_at", "comparison", "data")
     readonly_fields = fields
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
+
+    @admin.display(description=_("compared with the previous version"))
+    def comparison(self, obj: ProjectVersion):
+        if obj.number == 1:
+            return gettext("First version")
+        names = version_changes(obj)
+        if not names:
+            return gettext("No changes")
+        previous = obj.previous_data or {}
+        term_ids = {v for v in (previous.get("term"), obj.data.get("term")) if v}
+        terms = Term.objects.in_bulk(term_ids) if term_ids else {}
+        rows = format_html_join(
+            "",
+            "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    _label(name),
+                    _show(name, previous.get(name), terms),
+                    _show(name, obj.data.get(name), terms),
+                )
+                for name in names
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            gettext("Version %(number)d") % {"number": obj.number - 1},
+            gettext("Version %(number)d") % {"number": obj.number},
+            rows,
+        )

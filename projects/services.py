@@ -94,7 +94,10 @@ def intake_record_outcome(
             invitation, token = invitation_create(
                 email=intake.contact_email,
                 kind=Invitation.Kind.HOST_MEMBER,
-                payload={"organization_id": intake.organization_id},
+                payload={
+                    "organization_id": intake.organization_id,
+                    "organization_name": intake.organization.name,
+                },
                 invited_by=actor,
             )
             notify(
@@ -131,6 +134,57 @@ def project_create(*, organization: HostOrganization, actor: User, title: str, *
         if themes:
             project.themes.set(themes)
     return project
+
+
+# Hosts edit a project while it is theirs to change: before review, or when sent back.
+EDITABLE_STATES = frozenset({Project.Status.DRAFT, Project.Status.CHANGES_REQUESTED})
+
+
+class ProjectLocked(Exception):
+    """The project is under review or published: its content cannot change now."""
+
+
+def project_update(*, project: Project, actor: User, **fields) -> Project:
+    """Change the content of a draft (or a project sent back with changes requested).
+
+    Raises TransitionNotAllowed for outsiders, ProjectLocked in any other state.
+    """
+    themes = fields.pop("themes", None)
+    unknown = set(fields) - set(CONTENT_FIELDS) - {"summary"}
+    if unknown:
+        raise ValueError(f"not content fields: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if not may_edit_project(actor, locked):
+            raise TransitionNotAllowed(f"{actor} may not edit project {project.pk}")
+        if locked.status not in EDITABLE_STATES:
+            raise ProjectLocked(f"project {project.pk} is {locked.status}")
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.full_clean(exclude=["organization", "region", "created_by", "based_on"])
+        locked.save()
+        if themes is not None:
+            locked.themes.set(themes)
+    return locked
+
+
+def host_invitation_accept(*, token: str, user: User) -> HostMembership:
+    """Use a host invitation: the user becomes a member of the invited organisation.
+
+    Raises accounts.services.InvitationInvalid for a forged, used or expired link, and
+    InvitationInvalid too when the signed-in user's email is not the invited one.
+    """
+    from accounts.services import InvitationInvalid, invitation_accept, invitation_read
+
+    invitation = invitation_read(token)
+    if invitation.email.lower() != user.email.lower():
+        raise InvitationInvalid("the invitation is for another email address")
+    with transaction.atomic():
+        invitation = invitation_accept(token=token, user=user)
+        organization = HostOrganization.objects.get(pk=invitation.payload["organization_id"])
+        return host_membership_add(
+            organization=organization, user=user, role=HostMembership.Role.OWNER
+        )
 
 
 def project_copy(*, source: Project, actor: User) -> Project:

@@ -1,1 +1,208 @@
 """Reads for the public project index, project pages, region pages, the feed and the sitemap."""
+
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from programs.models import Region, Term
+from projects.models import Project, Theme
+
+# Only these states have a public page; every other state is a 404, also for a guessed id.
+PUBLIC_STATES = (Project.Status.PUBLISHED, Project.Status.CLOSED)
+
+# Duration filter: key in the URL -> inclusive range of months.
+DURATION_RANGES = {"1-2": (1, 2), "3-5": (3, 5), "6-12": (6, 12)}
+
+SORT_NEWEST = "new"
+SORT_DEADLINE = "deadline"
+SORT_SHORTEST = "short"
+SORT_LONGEST = "long"
+SORTS = (SORT_NEWEST, SORT_DEADLINE, SORT_SHORTEST, SORT_LONGEST)
+
+# Long texts a project card never shows; a template that reads one anyway raises under
+# FETCH_RAISE in the tests, and costs one query per page (FETCH_PEERS) in production.
+CARD_DEFERRED = (
+    "vision",
+    "challenge",
+    "intern_role",
+    "outcomes",
+    "housing_support",
+    "travel_support",
+    "pre_assignment_brief",
+    "organization__description",
+)
+
+# The feed carries the newest projects only; older ones are in the sitemap.
+FEED_SIZE = 30
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    """What a visitor asked the index for; every field empty means "everything public"."""
+
+    q: str = ""
+    region: Region | None = None
+    term: Term | None = None
+    season: str = ""
+    duration: str = ""
+    style: str = ""
+    theme: Theme | None = None
+    kind: str = ""
+    open_only: bool = False
+    sort: str = SORT_NEWEST
+
+
+def _open_q(now=None) -> Q:
+    """Published and before its entry deadline: the same rule as `Project.is_open_for_entry`."""
+    now = now or timezone.now()
+    return Q(status=Project.Status.PUBLISHED) & (
+        Q(entry_deadline__isnull=True) | Q(entry_deadline__gt=now)
+    )
+
+
+def search_terms(q: str) -> list[str]:
+    """Split a query on any space (also the ideographic space U+3000) into at most 5 terms.
+
+    NFKC folds full-width letters and digits (ＩＴ → IT) and half-width katakana (ｶﾌｪ → カフェ),
+    so a query typed with a Japanese IME finds the same rows on SQLite and PostgreSQL, whose
+    case-insensitive LIKE differ outside ASCII.
+    """
+    normalized = unicodedata.normalize("NFKC", q or "")
+    return [t for t in normalized.split() if t][:5]
+
+
+SEARCH_FIELDS = (
+    "title",
+    "summary",
+    "vision",
+    "intern_role",
+    "location",
+    "organization__name",
+    "organization__name_kana",
+)
+
+
+def _full_width(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def _term_q(term: str) -> Q:
+    """One term anywhere in the searched text; also in full-width form (ＮＰＯ) when the term
+    has ASCII letters, since rows keep what the host typed and SQLite folds case in ASCII only."""
+    variants = {term}
+    if any(c.isascii() and c.isalnum() for c in term):
+        variants |= {_full_width(term.upper()), _full_width(term.lower())}
+    q = Q()
+    for variant in variants:
+        for field in SEARCH_FIELDS:
+            q |= Q(**{f"{field}__icontains": variant})
+    return q
+
+
+def public_projects() -> QuerySet[Project]:
+    """Published and closed projects with what a project card shows, in one query."""
+    return (
+        Project.objects.filter(status__in=PUBLIC_STATES)
+        .select_related("organization", "region", "term")
+        .prefetch_related("themes")
+        # A relation a template touches beyond these is fetched once for the whole page.
+        .fetch_mode(models.FETCH_PEERS)
+    )
+
+
+def project_index(filters: ProjectFilters, *, now=None) -> QuerySet[Project]:
+    """The public index: filters narrow, `sort` orders; the page is cut by the caller."""
+    now = now or timezone.now()
+    qs = public_projects().defer(*CARD_DEFERRED)
+    if filters.region is not None:
+        qs = qs.filter(region=filters.region)
+    if filters.term is not None:
+        qs = qs.filter(term=filters.term)
+    if filters.season:
+        qs = qs.filter(term__season=filters.season)
+    if filters.duration in DURATION_RANGES:
+        qs = qs.filter(duration_months__range=DURATION_RANGES[filters.duration])
+    if filters.style:
+        qs = qs.filter(participation_style=filters.style)
+    if filters.theme is not None:
+        # A semi-join, not a join: a project never appears twice.
+        qs = qs.filter(
+            models.Exists(
+                Project.themes.through.objects.filter(
+                    project_id=models.OuterRef("pk"), theme_id=filters.theme.pk
+                )
+            )
+        )
+    if filters.kind:
+        qs = qs.filter(organization__kind=filters.kind)
+    if filters.open_only:
+        qs = qs.filter(_open_q(now))
+    for term in search_terms(filters.q):
+        qs = qs.filter(_term_q(term))
+    return _ordered(qs, filters.sort, now)
+
+
+def _ordered(qs: QuerySet[Project], sort: str, now) -> QuerySet[Project]:
+    if sort == SORT_DEADLINE:
+        # Open projects first, nearest deadline first; projects without a deadline after them.
+        return qs.annotate(
+            open_rank=Case(
+                When(_open_q(now), then=Value(0)), default=1, output_field=IntegerField()
+            )
+        ).order_by("open_rank", F("entry_deadline").asc(nulls_last=True), "-id")
+    if sort == SORT_SHORTEST:
+        return qs.order_by("duration_months", "-published_at", "-id")
+    if sort == SORT_LONGEST:
+        return qs.order_by("-duration_months", "-published_at", "-id")
+    # Every public project has published_at (publishing stamps it): the index's own order.
+    return qs.order_by("-published_at", "-id")
+
+
+def region_coordinators(region: Region) -> list:
+    """Active coordinators of a region who have a name: only the name is shown in public,
+    never the email address that `str(user)` falls back to."""
+    return list(region.coordinators.filter(is_active=True).exclude(name="").order_by("name"))
+
+
+def region_open_projects(region: Region, *, now=None) -> QuerySet[Project]:
+    """A region's projects that take entries now, nearest deadline first."""
+    now = now or timezone.now()
+    qs = public_projects().defer(*CARD_DEFERRED).filter(_open_q(now), region=region)
+    return _ordered(qs, SORT_DEADLINE, now)
+
+
+def regions_with_open_counts(*, now=None) -> list[Region]:
+    """Every region with `open_count`: one grouped query over open projects, not a join."""
+    regions = list(Region.objects.order_by("position", "id"))
+    counts = dict(
+        Project.objects.filter(_open_q(now))
+        .order_by()
+        .values("region_id")
+        .annotate(n=Count("id"))
+        .values_list("region_id", "n")
+    )
+    for region in regions:
+        region.open_count = counts.get(region.pk, 0)
+    return regions
+
+
+def feed_projects(limit: int = FEED_SIZE) -> QuerySet[Project]:
+    """The newest published projects for the Atom feed."""
+    return (
+        Project.objects.filter(status=Project.Status.PUBLISHED, published_at__isnull=False)
+        .select_related("organization", "region")
+        .prefetch_related("themes")
+        .order_by("-published_at", "-id")[:limit]
+    )
+
+
+def sitemap_projects() -> QuerySet[Project]:
+    """Published and closed projects, lightest columns only."""
+    return (
+        Project.objects.filter(status__in=PUBLIC_STATES)
+        .only("id", "status", "updated_at")
+        .order_by("-id")
+    )

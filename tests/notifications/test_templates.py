@@ -94,6 +94,27 @@ CONTEXTS = {
         "reviews_missed": 1,
         "week": "2027-W14",
     },
+    "orientation_scheduled": {
+        "placement_id": 9,
+        "project_title": APP["project_title"],
+        "student_name": APP["student_name"],
+        "starts_at": "2027-08-02T00:00:00+00:00",
+        "place": "帯広市役所 3階 会議室",
+        "meeting_url": "https://meet.example.jp/ori?x=1&y=2",
+        "sequence": 2,
+    },
+    "review_at_risk": {
+        "review_id": 13,
+        "placement_id": 9,
+        "project_title": APP["project_title"],
+        "student_name": APP["student_name"],
+        "health": {"__i18n__": {"ja": "要注意", "en": "At risk"}},
+    },
+    "survey_requested": {
+        "response_id": 17,
+        "survey_title": "インターン終了アンケート",
+        "project_title": APP["project_title"],
+    },
 }
 RECIPIENTS = {
     "visitor": None,
@@ -137,7 +158,12 @@ def test_event_renders_completely(event, language, who, strict_templates):
         assert "MISSING" not in output
         assert "None" not in output
         assert "{{" not in output and "{%" not in output
-    assert "SECRET-TOKEN" not in text + html
+    if event == "host_invited":
+        # The token travels only inside the acceptance link.
+        assert "http://testserver/host/invitations/SECRET-TOKEN/" in text
+        assert text.count("SECRET-TOKEN") == 1
+    else:
+        assert "SECRET-TOKEN" not in text + html
     if language == "ja":
         assert re.search(r"[ぁ-んァ-ン一-龥]", subject)
     assert "http://testserver/" in text

@@ -154,7 +154,10 @@ def test_intake_proceed_creates_the_host_and_invites_its_contact(
     assert intake.organization.name == intake.organization_name
     assert intake.organization.region == intake.region
     assert invitation.email == intake.contact_email
-    assert invitation.payload == {"organization_id": intake.organization_id}
+    assert invitation.payload == {
+        "organization_id": intake.organization_id,
+        "organization_name": intake.organization.name,
+    }
     assert [m.to for m in mail.outbox] == [[intake.contact_email]]
 
 
