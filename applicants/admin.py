@@ -1,15 +1,23 @@
-"""Admin for student profiles, entries and their files, interviews and placements."""
+"""Admin for student profiles, entries and their files, interviews and placements; the
+coordinator's moves on entries and placements are actions that call the services."""
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
+    EVERYWHERE,
     ReadOnlyAdminMixin,
     StatusChangeAdmin,
     StatusChangeInline,
+    action_form,
+    action_form_page,
     lookup_column,
+    run_service,
 )
 from programs.admin import RegionScopedAdminMixin
 
+from . import services
 from .models import (
     Application,
     ApplicationFile,
@@ -80,6 +88,26 @@ class ApplicationStatusChangeInline(StatusChangeInline):
     status_choices = ApplicationStatus
 
 
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=Application._meta.get_field("decline_reason").verbose_name,
+        choices=Application.DeclineReason.choices,
+    )
+    message = forms.CharField(
+        label=Application._meta.get_field("decline_message").verbose_name,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        required=False,
+        help_text=_("Sent to the student by email with the decision."),
+    )
+
+
+class EndEarlyForm(forms.Form):
+    reason = forms.CharField(
+        label=Placement._meta.get_field("ended_reason").verbose_name,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
 @admin.register(Application)
 class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "project__region"
@@ -114,6 +142,63 @@ class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = (ApplicationFileInline, InterviewInline, ApplicationStatusChangeInline)
+    actions = ("start_screening", "invite_to_interview", "offer", "decline")
+
+    @admin.action(description=_("Start screening"), location=EVERYWHERE)
+    def start_screening(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda entry: services.application_screen(application=entry, actor=request.user),
+            _("“%(object)s” is being screened."),
+        )
+
+    @admin.action(description=_("Invite to an interview"), location=EVERYWHERE)
+    def invite_to_interview(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda entry: services.application_invite_to_interview(
+                application=entry, actor=request.user
+            ),
+            _("“%(object)s” is invited to an interview."),
+        )
+
+    @admin.action(description=_("Offer the place"), location=EVERYWHERE)
+    def offer(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda entry: services.application_offer(application=entry, actor=request.user),
+            _("“%(object)s” is offered the place."),
+        )
+
+    @admin.action(description=_("Decline…"), location=EVERYWHERE)
+    def decline(self, request, queryset):
+        form = action_form(request, DeclineForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="decline",
+                title=_("Decline the entry"),
+                intro=_("The student is told the reason and your message by email."),
+            )
+        reason, message = form.cleaned_data["reason"], form.cleaned_data["message"]
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda entry: services.application_reject(
+                application=entry, actor=request.user, reason=reason, message=message
+            ),
+            _("“%(object)s” is declined."),
+        )
 
 
 @admin.register(ApplicationStatusChange)
@@ -283,6 +368,50 @@ class PlacementAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     inlines = (PlacementStatusChangeInline,)
+    actions = ("activate", "complete", "end_early")
+
+    @admin.action(description=_("Activate (the start orientation was held)"), location=EVERYWHERE)
+    def activate(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda placement: services.placement_activate(placement=placement, actor=request.user),
+            _("“%(object)s” is active."),
+        )
+
+    @admin.action(description=_("Complete"), location=EVERYWHERE)
+    def complete(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda placement: services.placement_complete(placement=placement, actor=request.user),
+            _("“%(object)s” is completed."),
+        )
+
+    @admin.action(description=_("End early…"), location=EVERYWHERE)
+    def end_early(self, request, queryset):
+        form = action_form(request, EndEarlyForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="end_early",
+                title=_("End the placement early"),
+            )
+        reason = form.cleaned_data["reason"]
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda placement: services.placement_end_early(
+                placement=placement, actor=request.user, reason=reason
+            ),
+            _("“%(object)s” ended early."),
+        )
 
 
 @admin.register(PlacementStatusChange)

@@ -209,6 +209,14 @@ class ApplicationStatusChange(StatusChange):
         related_name="status_changes",
     )
 
+    @property
+    def to_label(self) -> str:
+        return (
+            ApplicationStatus(self.to_status).label
+            if self.to_status in ApplicationStatus.values
+            else self.to_status
+        )
+
     class Meta(StatusChange.Meta):
         verbose_name = _("entry status change")
         verbose_name_plural = _("entry status changes")

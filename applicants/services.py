@@ -14,8 +14,10 @@ from projects.selectors import project_members
 
 from .models import (
     Application,
+    ApplicationFile,
     ApplicationStatusChange,
     Interview,
+    InterviewFeedback,
     InterviewSlot,
     InterviewStatusChange,
     Placement,
@@ -31,6 +33,10 @@ class EntryNotOpen(Exception):
 
 class ProfileIncomplete(Exception):
     """The student's profile lacks what a host needs."""
+
+
+class CapacityFull(Exception):
+    """Every place of the project is taken: the offer can no longer be accepted."""
 
 
 def _host_recipients(project: Project) -> list[Recipient]:
@@ -103,6 +109,49 @@ def application_submit(
             recipients=_host_recipients(locked),
             context=_context(application),
             dedupe_key=f"application:{application.pk}:new",
+        )
+    return application
+
+
+def application_pre_assignment_submit(
+    *, application: Application, actor: User, answer: str, files=()
+) -> Application:
+    """Hand in (or complete) the pre-assignment: an answer and checked files.
+
+    Files are checked again by content (`applicants.files.validate_upload`). Raises
+    TransitionNotAllowed unless the student, EntryNotOpen after the pre-assignment deadline or
+    once the entry is decided, ValueError beyond the number of files an entry may hold.
+    """
+    from .files import MAX_FILES_PER_ENTRY, display_name, validate_upload
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("project").get(pk=application.pk)
+        )
+        if not is_student_of(actor, application):
+            raise TransitionNotAllowed(f"{actor} may not hand in for entry {application.pk}")
+        deadline = application.project.pre_assignment_deadline
+        if application.status not in Application.ACTIVE_STATES or (
+            deadline is not None and deadline < timezone.now()
+        ):
+            raise EntryNotOpen("the pre-assignment can no longer be handed in")
+        if application.files.count() + len(files) > MAX_FILES_PER_ENTRY:
+            raise ValueError(f"at most {MAX_FILES_PER_ENTRY} files per entry")
+        for upload in files:
+            kind = validate_upload(upload)
+            ApplicationFile.objects.create(
+                application=application,
+                file=upload,
+                original_name=display_name(upload.name),
+                content_type=kind.content_type,
+                size=upload.size,
+            )
+        if answer:
+            application.pre_assignment_answer = answer
+        if answer or files:
+            application.pre_assignment_submitted_at = timezone.now()
+        application.save(
+            update_fields=["pre_assignment_answer", "pre_assignment_submitted_at", "updated_at"]
         )
     return application
 
@@ -237,13 +286,20 @@ def application_decline_offer(
 def application_accept(*, application: Application, actor: User) -> Placement:
     """The student accepts the offer: mutual agreement (双方合意) creates the placement.
 
-    Raises InvalidTransition unless offered, TransitionNotAllowed unless the student.
+    Raises InvalidTransition unless offered, TransitionNotAllowed unless the student,
+    CapacityFull when every place is taken.
     """
     with transaction.atomic():
+        # Lock the project first: two students accepting its last place queue up here.
+        project = Project.objects.select_for_update().get(pk=application.project_id)
+        taken = Application.objects.filter(
+            project_id=project.pk, status=Application.Status.ACCEPTED
+        ).count()
+        if taken >= project.capacity:
+            raise CapacityFull(f"project {project.pk} has {taken}/{project.capacity} places taken")
         application = _move(
             application, target=Application.Status.ACCEPTED, actor=actor, may=is_student_of
         )
-        project = application.project
         placement = Placement.objects.create(
             application=application, starts_on=project.starts_on, ends_on=project.ends_on
         )
@@ -262,7 +318,7 @@ def application_accept(*, application: Application, actor: User) -> Placement:
 # Interviews ---------------------------------------------------------------------------
 
 
-def _calendar(interview: Interview, *, method: str = "REQUEST") -> dict:
+def interview_calendar(interview: Interview, *, method: str = "REQUEST") -> dict:
     """The calendar invitation of an interview: its UID stays, its SEQUENCE grows."""
     application = interview.application
     where = interview.meeting_url or interview.place or interview.get_mode_display()
@@ -398,7 +454,7 @@ def interview_schedule(
                 interview_id=interview.pk,
                 starts_at=interview.starts_at.isoformat(),
                 sequence=interview.calendar_sequence,
-                calendar=_calendar(interview),
+                calendar=interview_calendar(interview),
             ),
             dedupe_key=f"interview:{interview.pk}:scheduled:{interview.calendar_sequence}",
         )
@@ -463,11 +519,39 @@ def interview_cancel(*, interview: Interview, actor: User, reason: str = "") -> 
                 interview.application,
                 interview_id=interview.pk,
                 reason=reason,
-                calendar=_calendar(interview, method="CANCEL") if interview.starts_at else None,
+                calendar=interview_calendar(interview, method="CANCEL")
+                if interview.starts_at
+                else None,
             ),
             dedupe_key=f"interview:{interview.pk}:cancelled",
         )
     return interview
+
+
+def interview_feedback_record(
+    *, interview: Interview, author: User, recommendation: str, notes: str = ""
+) -> InterviewFeedback:
+    """An interviewer's notes and recommendation (one per interviewer; a second call updates it).
+
+    Raises TransitionNotAllowed unless the author is on the host side, InvalidTransition before
+    the interview took place, ValueError for an unknown recommendation.
+    """
+    if recommendation not in InterviewFeedback.Recommendation.values:
+        raise ValueError(f"unknown recommendation {recommendation!r}")
+    with transaction.atomic():
+        interview = Interview.objects.select_related("application__project").get(pk=interview.pk)
+        if not is_host_side(author, interview.application):
+            raise TransitionNotAllowed(
+                f"{author} may not give feedback on interview {interview.pk}"
+            )
+        if interview.status not in (Interview.Status.SCHEDULED, Interview.Status.COMPLETED):
+            raise InvalidTransition("feedback follows a scheduled or completed interview")
+        feedback, _created = InterviewFeedback.objects.update_or_create(
+            interview=interview,
+            author=author,
+            defaults={"recommendation": recommendation, "notes": notes},
+        )
+    return feedback
 
 
 # Placements ---------------------------------------------------------------------------
@@ -534,3 +618,84 @@ def placement_end_early(*, placement: Placement, actor: User, reason: str) -> Pl
             note=reason,
             before_save=stamp,
         )
+
+
+# Profile and personal data (APPI) ---------------------------------------------------------
+
+
+def student_profile_save(*, profile: StudentProfile) -> StudentProfile:
+    """Save a student's profile (validated by its form)."""
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def student_data_export(*, user: User) -> dict:
+    """Everything kept about a student, for them to download (開示請求 under the APPI)."""
+    from django.forms.models import model_to_dict
+
+    profile = StudentProfile.objects.filter(user=user).first()
+    entries = (
+        Application.objects.filter(student=user)
+        .select_related("project__organization")
+        .prefetch_related("status_changes", "files", "interviews__slots")
+    )
+    return {
+        "account": {
+            "email": user.email,
+            "name": user.name,
+            "name_kana": user.name_kana,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "profile": model_to_dict(profile, exclude=["id", "user"]) if profile else None,
+        "entries": [
+            {
+                "project": a.project.title,
+                "host": a.project.organization.name,
+                "status": a.status,
+                "motivation": a.motivation,
+                "pre_assignment_answer": a.pre_assignment_answer,
+                "profile_shared_at": a.profile_shared_at.isoformat(),
+                "submitted_at": a.created_at.isoformat(),
+                "files": [f.original_name for f in a.files.all()],
+                "history": [
+                    {"from": c.from_status, "to": c.to_status, "at": c.created_at.isoformat()}
+                    for c in a.status_changes.all()
+                ],
+                "interviews": [
+                    {
+                        "round": i.round,
+                        "status": i.status,
+                        "starts_at": i.starts_at.isoformat() if i.starts_at else None,
+                    }
+                    for i in a.interviews.all()
+                ],
+            }
+            for a in entries
+        ],
+    }
+
+
+def student_account_delete(*, user: User) -> None:
+    """Delete a student's account. Entries tied to a running or past placement are kept for
+    the host's and the programme's records, with the person's data removed; the rest goes."""
+    with transaction.atomic():
+        for record in ApplicationFile.objects.filter(application__student=user):
+            record.file.delete(save=False)
+        ApplicationFile.objects.filter(application__student=user).delete()
+        kept = Application.objects.filter(student=user, placement__isnull=False)
+        kept.update(motivation="", pre_assignment_answer="", decline_message="")
+        StudentProfile.objects.filter(user=user).delete()
+        Application.objects.filter(student=user, placement__isnull=True).delete()
+        if not kept.exists():
+            user.delete()
+            return
+        # The placement's history stays; the person behind it does not.
+        user.email = f"deleted-{user.pk}@invalid.example"
+        user.name = ""
+        user.name_kana = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.emailaddress_set.all().delete()

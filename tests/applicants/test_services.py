@@ -278,3 +278,33 @@ def test_completing_a_placement_tells_student_and_host(django_capture_on_commit_
         services.placement_complete(placement=placement, actor=coordinator)
     rows = Notification.objects.filter(event="placement_completed", channel="email")
     assert {r.email for r in rows} >= {student.email, member.email}
+
+
+def test_the_last_place_goes_to_one_student_the_other_gets_capacity_full():
+    project, _, _ = project_in(Project.Status.PUBLISHED)
+    Project.objects.filter(pk=project.pk).update(capacity=1)
+    project.refresh_from_db()
+    first, first_student, *_ = application_in(A.OFFERED, project=project)
+    second, second_student, *_ = application_in(A.OFFERED, project=project)
+    services.application_accept(application=first, actor=first_student)
+    with pytest.raises(services.CapacityFull):
+        services.application_accept(application=second, actor=second_student)
+    second.refresh_from_db()
+    assert second.status == A.OFFERED
+    assert Placement.objects.filter(application__project=project).count() == 1
+
+
+def test_interviewers_record_feedback_once_each_and_outsiders_cannot():
+    interview, student, member, _ = interview_in(I.COMPLETED)
+    services.interview_feedback_record(interview=interview, author=member, recommendation="yes")
+    services.interview_feedback_record(
+        interview=interview, author=member, recommendation="strong_yes", notes="主体性が高い"
+    )
+    assert interview.feedback.get().recommendation == "strong_yes"
+    with pytest.raises(TransitionNotAllowed):
+        services.interview_feedback_record(
+            interview=interview, author=student, recommendation="yes"
+        )
+    proposed, _, member2, _ = interview_in(I.PROPOSED)
+    with pytest.raises(InvalidTransition):
+        services.interview_feedback_record(interview=proposed, author=member2, recommendation="no")
