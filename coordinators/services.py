@@ -1,13 +1,31 @@
 """Writes for coordinators: appointing one to a region with access to the admin."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import Group, Permission
+from django.core import signing
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.workflow import InvalidTransition, TransitionNotAllowed
+from applicants.models import Placement
+from applicants.services import placement_activate, placement_complete, placement_end_early
+from notifications.services import Recipient, localized, notify
 from programs.models import Region
+from programs.selectors import is_coordinator_of
+from projects.selectors import is_host_member, project_members
 
-from .models import CoordinatorProfile
+from .models import (
+    CoordinatorProfile,
+    Orientation,
+    ReviewPlan,
+    ReviewSession,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+)
 
 COORDINATOR_GROUP = "regional-coordinators"
 
@@ -81,3 +99,324 @@ def coordinator_appoint(*, user: User, region: Region, **profile) -> Coordinator
             user=user, defaults=profile
         )
     return coordinator_profile
+
+
+# Step 7: the start orientation --------------------------------------------------------------
+
+
+def _placement_people(placement: Placement) -> list:
+    application = placement.application
+    project = application.project
+    people = [application.student, *project_members(project)]
+    people += list(project.region.coordinators.filter(is_active=True))
+    return list({u.pk: u for u in people}.values())
+
+
+def orientation_calendar(orientation: Orientation, *, method: str = "REQUEST") -> dict:
+    project = orientation.placement.application.project
+    return {
+        "uid": f"orientation-{orientation.calendar_uid}@jissen",
+        "sequence": orientation.calendar_sequence,
+        "start": orientation.starts_at.isoformat(),
+        "end": orientation.ends_at.isoformat(),
+        "stamp": timezone.now().isoformat(),
+        "summary": f"スタートオリエンテーション / Start orientation: {project.title}",
+        "location": orientation.meeting_url or orientation.place,
+        "method": method,
+    }
+
+
+def orientation_schedule(
+    *,
+    placement: Placement,
+    actor: User,
+    starts_at,
+    ends_at,
+    place: str = "",
+    meeting_url: str = "",
+) -> Orientation:
+    """Set (or move) the start orientation; host, student and coordinator get an invitation.
+
+    Raises TransitionNotAllowed unless a coordinator of the region, InvalidTransition unless the
+    placement is preparing, ValueError when the end is not after the start.
+    """
+    if ends_at <= starts_at:
+        raise ValueError("the orientation ends after it starts")
+    with transaction.atomic():
+        placement = (
+            Placement.objects.select_for_update()
+            .select_related("application__project__region", "application__student")
+            .get(pk=placement.pk)
+        )
+        if not is_coordinator_of(actor, placement.application.project.region_id):
+            raise TransitionNotAllowed(f"{actor} does not coordinate this placement")
+        if placement.status != Placement.Status.PREPARING:
+            raise InvalidTransition("the orientation starts a placement that is preparing")
+        orientation = Orientation.objects.filter(placement=placement).first() or Orientation(
+            placement=placement
+        )
+        orientation.starts_at, orientation.ends_at = starts_at, ends_at
+        orientation.place, orientation.meeting_url = place, meeting_url
+        orientation.coordinator = actor
+        orientation.cancelled_at = None
+        orientation.calendar_sequence += 1
+        orientation.full_clean()
+        orientation.save()
+        notify(
+            event="orientation_scheduled",
+            recipients=[Recipient.of(u) for u in _placement_people(placement)],
+            context={
+                "placement_id": placement.pk,
+                "project_title": placement.application.project.title,
+                "student_name": str(placement.application.student),
+                "starts_at": starts_at.isoformat(),
+                "place": place,
+                "meeting_url": meeting_url,
+                "sequence": orientation.calendar_sequence,
+                "calendar": orientation_calendar(orientation),
+            },
+            dedupe_key=f"orientation:{orientation.pk}:scheduled:{orientation.calendar_sequence}",
+        )
+    return orientation
+
+
+def orientation_record(
+    *,
+    orientation: Orientation,
+    actor: User,
+    student_goals: str,
+    host_goals: str,
+    coordinator_goals: str,
+    student_attended: bool,
+    host_attended: bool,
+    coordinator_attended: bool,
+) -> Orientation:
+    """Record the held orientation (each party's goals, who attended): the placement starts.
+
+    Raises TransitionNotAllowed unless a coordinator of the region, InvalidTransition when the
+    placement is no longer preparing, ValueError without the three goals.
+    """
+    if not (student_goals.strip() and host_goals.strip() and coordinator_goals.strip()):
+        raise ValueError("the goal sheet needs each party's goals")
+    with transaction.atomic():
+        orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
+        orientation.student_goals = student_goals
+        orientation.host_goals = host_goals
+        orientation.coordinator_goals = coordinator_goals
+        orientation.student_attended = student_attended
+        orientation.host_attended = host_attended
+        orientation.coordinator_attended = coordinator_attended
+        orientation.held_at = timezone.now()
+        orientation.save()
+        placement_activate(placement=orientation.placement, actor=actor)
+    return orientation
+
+
+# Step 8: reviews ---------------------------------------------------------------------------
+
+
+def review_plan_set(
+    *, placement: Placement, actor: User, every_weeks: int, midterm_on=None, final_on=None
+) -> list[ReviewSession]:
+    """Set a placement's review cadence and lay out its sessions from start to end.
+
+    Sessions not yet held are replaced; held ones stay. Raises TransitionNotAllowed unless a
+    coordinator of the region, ValueError for a cadence other than 2 or 4 weeks.
+    """
+    if every_weeks not in ReviewPlan.Cadence.values:
+        raise ValueError("reviews come every 2 or 4 weeks")
+    with transaction.atomic():
+        placement = Placement.objects.select_related("application__project").get(pk=placement.pk)
+        project = placement.application.project
+        if not is_coordinator_of(actor, project.region_id):
+            raise TransitionNotAllowed(f"{actor} does not coordinate this placement")
+        start = placement.starts_on or project.starts_on or timezone.localdate()
+        end = placement.ends_on or project.ends_on or start + timedelta(weeks=24)
+        final_on = final_on or end
+        midterm_on = midterm_on or start + (end - start) / 2
+        ReviewPlan.objects.update_or_create(
+            placement=placement,
+            defaults={"every_weeks": every_weeks, "midterm_on": midterm_on, "final_on": final_on},
+        )
+        ReviewSession.objects.filter(placement=placement, held_at__isnull=True).delete()
+        held_dates = set(
+            ReviewSession.objects.filter(placement=placement).values_list("due_on", flat=True)
+        )
+        sessions = []
+        due = start + timedelta(weeks=every_weeks)
+        while due < final_on:
+            if due not in held_dates and abs((due - midterm_on).days) > 3:
+                sessions.append(ReviewSession(placement=placement, kind="regular", due_on=due))
+            due += timedelta(weeks=every_weeks)
+        for kind, day in (("midterm", midterm_on), ("final", final_on)):
+            if day not in held_dates:
+                sessions.append(ReviewSession(placement=placement, kind=kind, due_on=day))
+        return ReviewSession.objects.bulk_create(sorted(sessions, key=lambda s: s.due_on))
+
+
+REVIEW_PARTS = ("student", "host", "coordinator")
+
+
+def review_record(
+    *,
+    review: ReviewSession,
+    actor: User | None,
+    part: str,
+    notes: str,
+    progress: str = "",
+    health: str = "",
+    next_actions: str = "",
+    via_link: bool = False,
+) -> ReviewSession:
+    """Write one party's part of a review. The coordinator's part also records progress
+    against the goals, the health and the next actions, and marks the session held.
+
+    `via_link` lets a host supervisor answer through the review's signed link without an
+    account. Raises TransitionNotAllowed when the actor is not that party, ValueError for an
+    unknown part or health.
+    """
+    if part not in REVIEW_PARTS:
+        raise ValueError(f"unknown part {part!r}")
+    if health and health not in ReviewSession.Health.values:
+        raise ValueError(f"unknown health {health!r}")
+    with transaction.atomic():
+        review = (
+            ReviewSession.objects.select_for_update()
+            .select_related("placement__application__project")
+            .get(pk=review.pk)
+        )
+        application = review.placement.application
+        project = application.project
+        allowed = {
+            "student": actor is not None and actor.pk == application.student_id,
+            "host": via_link
+            or (actor is not None and is_host_member(actor, project.organization_id)),
+            "coordinator": actor is not None and is_coordinator_of(actor, project.region_id),
+        }[part]
+        if not allowed:
+            raise TransitionNotAllowed(
+                f"{actor} may not write the {part}'s part of review {review.pk}"
+            )
+        setattr(review, f"{part}_notes", notes)
+        if part == "coordinator":
+            review.progress = progress
+            review.health = health
+            review.next_actions = next_actions
+            review.held_at = review.held_at or timezone.now()
+        review.save()
+        if part == "coordinator" and health in (
+            ReviewSession.Health.AT_RISK,
+            ReviewSession.Health.OFF_TRACK,
+        ):
+            notify(
+                event="review_at_risk",
+                recipients=[
+                    Recipient.of(u) for u in project.region.coordinators.filter(is_active=True)
+                ],
+                context={
+                    "review_id": review.pk,
+                    "placement_id": review.placement_id,
+                    "project_title": project.title,
+                    "student_name": str(application.student),
+                    "health": localized(ReviewSession.Health(health).label),
+                },
+                dedupe_key=f"review:{review.pk}:at_risk:{health}",
+            )
+    return review
+
+
+REVIEW_LINK_SALT = "coordinators.review-host-link"
+
+
+def review_host_link_token(review: ReviewSession) -> str:
+    """A signed token for the host supervisor's part of one review (valid 60 days)."""
+    return signing.dumps({"r": review.pk, "t": str(review.host_token)}, salt=REVIEW_LINK_SALT)
+
+
+def review_host_link_read(token: str) -> ReviewSession:
+    """The review behind a host link; raises signing.BadSignature or ReviewSession.DoesNotExist."""
+    data = signing.loads(token, salt=REVIEW_LINK_SALT, max_age=timedelta(days=60))
+    return ReviewSession.objects.select_related("placement__application__project").get(
+        pk=data["r"], host_token=data["t"]
+    )
+
+
+# The end of a placement, and surveys ----------------------------------------------------
+
+
+def placement_finish(
+    *, placement: Placement, actor: User, ended_early_reason: str = ""
+) -> Placement:
+    """Complete the placement (or end it early with a reason) and send the surveys.
+
+    Raises InvalidTransition, TransitionNotAllowed (from the placement's services).
+    """
+    with transaction.atomic():
+        if ended_early_reason:
+            placement = placement_end_early(
+                placement=placement, actor=actor, reason=ended_early_reason
+            )
+        else:
+            placement = placement_complete(placement=placement, actor=actor)
+        survey_send_for(placement=placement)
+    return placement
+
+
+def survey_send_for(*, placement: Placement) -> list[SurveyResponse]:
+    """One pending survey response per active survey and person of the placement (idempotent)."""
+    application = placement.application
+    project = application.project
+    audiences = {
+        Survey.Audience.STUDENT: [application.student],
+        Survey.Audience.HOST: list(project_members(project)),
+        Survey.Audience.COORDINATOR: list(project.region.coordinators.filter(is_active=True)),
+    }
+    made = []
+    for survey in Survey.objects.filter(is_active=True):
+        for person in audiences.get(survey.audience, []):
+            response, created = SurveyResponse.objects.get_or_create(
+                survey=survey,
+                placement=placement,
+                respondent=person,
+                defaults={"region_id": project.region_id, "term_id": project.term_id},
+            )
+            if created:
+                made.append(response)
+                notify(
+                    event="survey_requested",
+                    recipients=[Recipient.of(person)],
+                    context={
+                        "response_id": response.pk,
+                        "survey_title": survey.title,
+                        "project_title": project.title,
+                    },
+                    dedupe_key=f"survey-response:{response.pk}",
+                )
+    return made
+
+
+def survey_answer(*, response: SurveyResponse, actor: User, answers: dict) -> SurveyResponse:
+    """Store a person's answers to their survey. Raises TransitionNotAllowed for anyone else,
+    ValueError for a missing required answer or a rating outside 1–5."""
+    with transaction.atomic():
+        response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+        if actor is None or response.respondent_id != actor.pk:
+            raise TransitionNotAllowed("only the respondent answers their survey")
+        cleaned = {}
+        for question in response.survey.questions.all():
+            value = answers.get(str(question.pk))
+            if value in (None, ""):
+                if question.required:
+                    raise ValueError(f"question {question.pk} is required")
+                continue
+            if question.kind == SurveyQuestion.Kind.RATING:
+                value = int(value)
+                if not 1 <= value <= 5:
+                    raise ValueError("ratings go from 1 to 5")
+            elif question.kind == SurveyQuestion.Kind.CHOICE and value not in question.choices:
+                raise ValueError(f"{value!r} is not a choice of question {question.pk}")
+            cleaned[str(question.pk)] = value
+        response.answers = cleaned
+        response.submitted_at = timezone.now()
+        response.save(update_fields=["answers", "submitted_at"])
+    return response

@@ -46,6 +46,9 @@ EVENTS: dict[str, Event] = {
         Event("review_due", _("Review session coming up")),
         Event("review_missed", _("Review session missed")),
         Event("coordinator_digest", _("Weekly digest of my regions")),
+        Event("orientation_scheduled", _("Start orientation scheduled or changed"), optional=False),
+        Event("review_at_risk", _("A review found a placement at risk")),
+        Event("survey_requested", _("Survey after the internship")),
     )
 }
 
