@@ -172,6 +172,8 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set when the retention job removed the person's texts and files from a closed entry.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entry")
@@ -253,6 +255,33 @@ class ApplicationFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ApplicationFileDownload(models.Model):
+    """Someone other than the student downloaded one of their files (the student sees who)."""
+
+    file = models.ForeignKey(
+        ApplicationFile,
+        verbose_name=_("file"),
+        on_delete=models.CASCADE,
+        related_name="downloads",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("downloaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    downloaded_at = models.DateTimeField(_("downloaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file download")
+        verbose_name_plural = _("file downloads")
+        ordering = ["-downloaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file} ← {self.user}"
 
 
 class InterviewStatus(models.TextChoices):

@@ -35,7 +35,7 @@ def student_entries(user):
             Prefetch(
                 "status_changes", queryset=ApplicationStatusChange.objects.order_by("created_at")
             ),
-            "files",
+            "files__downloads__user",
         )
         .order_by("-created_at", "-id")
     )

@@ -1,9 +1,10 @@
 """Writes for step 6: entries, interviews, mutual agreement and the placement it creates."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,6 +16,7 @@ from projects.selectors import project_members
 from .models import (
     Application,
     ApplicationFile,
+    ApplicationFileDownload,
     ApplicationStatusChange,
     Interview,
     InterviewFeedback,
@@ -699,3 +701,59 @@ def student_account_delete(*, user: User) -> None:
         user.set_unusable_password()
         user.save()
         user.emailaddress_set.all().delete()
+
+
+def application_file_download_log(*, record: ApplicationFile, user: User) -> None:
+    """Record that someone other than the student downloaded one of the student's files."""
+    if user.pk != record.application.student_id:
+        ApplicationFileDownload.objects.create(file=record, user=user)
+
+
+def retention_anonymise(*, now=None) -> dict[str, int]:
+    """Anonymise what the retention periods (settings.RETENTION) say is kept no longer:
+    closed entries (declined, withdrawn, offer declined) and inactive student accounts."""
+    from django.conf import settings
+
+    now = now or timezone.now()
+    periods = settings.RETENTION
+    closed = Application.objects.filter(
+        status__in=[
+            Application.Status.REJECTED,
+            Application.Status.WITHDRAWN,
+            Application.Status.OFFER_DECLINED,
+        ],
+        anonymised_at__isnull=True,
+        updated_at__lt=now - timedelta(days=periods["closed_entry_days"]),
+    )
+    entries = 0
+    with transaction.atomic():
+        for application in closed.select_for_update():
+            for record in application.files.all():
+                record.file.delete(save=False)
+            application.files.all().delete()
+            application.motivation = ""
+            application.pre_assignment_answer = ""
+            application.decline_message = ""
+            application.anonymised_at = now
+            application.save(
+                update_fields=[
+                    "motivation",
+                    "pre_assignment_answer",
+                    "decline_message",
+                    "anonymised_at",
+                ]
+            )
+            entries += 1
+    cutoff = now - timedelta(days=periods["inactive_account_days"])
+    inactive = (
+        User.objects.filter(student_profile__isnull=False, is_active=True, is_staff=False)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        .exclude(applications__status__in=Application.ACTIVE_STATES)
+        .exclude(applications__placement__status__in=["preparing", "active"])
+        .distinct()
+    )
+    accounts = 0
+    for user in list(inactive):
+        student_account_delete(user=user)
+        accounts += 1
+    return {"entries": entries, "accounts": accounts}

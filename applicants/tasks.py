@@ -86,3 +86,11 @@ def send_pre_assignment_reminders() -> int:
                 )
             )
     return written
+
+
+@shared_task
+def anonymise_expired_data() -> dict[str, int]:
+    """The retention job: closed entries and inactive accounts past their period (settings)."""
+    from .services import retention_anonymise
+
+    return retention_anonymise()

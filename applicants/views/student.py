@@ -376,6 +376,7 @@ class FileDownloadView(LoginRequiredMixin, View):
             or selectors.is_host_side(request.user, application)
         ):
             raise Http404
+        services.application_file_download_log(record=record, user=request.user)
         response = FileResponse(
             record.file.open("rb"),
             as_attachment=True,

@@ -276,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applicants.tasks.send_pre_assignment_reminders",
         "schedule": crontab(minute=0),
     },
+    "applicants-retention": {
+        "task": "applicants.tasks.anonymise_expired_data",
+        "schedule": crontab(hour=3, minute=30),
+    },
     "coordinators-review-reminders": {
         "task": "coordinators.tasks.send_review_reminders",
         "schedule": crontab(hour=8, minute=30),
@@ -308,6 +312,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "verbose"}},
     "root": {"level": env("LOG_LEVEL", default="INFO"), "handlers": ["console"]},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# How long personal data is kept (APPI; the privacy policy states the same periods).
+RETENTION = {
+    # Declined, withdrawn and offer-declined entries: texts and files removed after this.
+    "closed_entry_days": env.int("RETENTION_CLOSED_ENTRY_DAYS", default=365),
+    # Student accounts without login for this long (and nothing running) are deleted.
+    "inactive_account_days": env.int("RETENTION_INACTIVE_ACCOUNT_DAYS", default=3 * 365),
 }
 
 # Labels of the programme shown on the public site.

@@ -365,3 +365,44 @@ def test_deleting_an_account_without_placements_removes_everything(client):
     client.post("/me/delete/", {"confirm": "yes"})
     assert not User.objects.filter(pk=student.pk).exists()
     assert not Application.objects.filter(student_id=student.pk).exists()
+
+
+def test_downloads_by_others_are_logged_and_shown_to_the_student(client):
+    project, member, _coordinator = _published_with_brief()
+    application, student, *_ = application_in("submitted", project=project)
+    services.application_pre_assignment_submit(
+        application=application, actor=student, answer="", files=[SimpleUploadedFile("a.pdf", PDF)]
+    )
+    record = application.files.get()
+    client.force_login(student)
+    client.get(f"/files/{record.pk}/")
+    assert not record.downloads.exists()  # the student's own download is not logged
+    client.force_login(member)
+    client.get(f"/files/{record.pk}/")
+    assert list(record.downloads.values_list("user", flat=True)) == [member.pk]
+    client.force_login(student)
+    page = client.get(f"/me/entries/{application.pk}/").content.decode()
+    assert str(member) in page
+
+
+def test_retention_anonymises_closed_entries_and_inactive_accounts():
+    import time_machine
+
+    from applicants.services import retention_anonymise
+
+    closed, student, *_ = application_in("withdrawn")
+    open_entry, *_ = application_in("submitted")
+    placement, kept_student, *_ = placement_in("completed")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=400)):
+        result = retention_anonymise()
+    closed.refresh_from_db()
+    open_entry.refresh_from_db()
+    assert result["entries"] == 1
+    assert closed.motivation == "" and closed.anonymised_at is not None
+    assert open_entry.motivation != ""
+    with time_machine.travel(timezone.now() + dt.timedelta(days=4 * 365)):
+        retention_anonymise()
+    assert not User.objects.filter(pk=student.pk).exists()
+    kept_student.refresh_from_db()
+    assert not kept_student.is_active  # anonymised, the completed placement is kept
+    assert Application.objects.filter(pk=placement.application_id).exists()
