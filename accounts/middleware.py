@@ -28,3 +28,30 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class MFARequiredMiddleware:
+    """Coordinators and staff (who see students' personal data) must set up two-factor
+    authentication before they use the platform: until then every page sends them to it."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.MFA_REQUIRED_FOR_STAFF
+            and user is not None
+            and user.is_authenticated
+            and (user.is_staff or user.is_superuser)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            from allauth.mfa.utils import is_mfa_enabled
+
+            if not is_mfa_enabled(user):
+                from django.shortcuts import redirect
+
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

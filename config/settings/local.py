@@ -9,3 +9,6 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional
 # Static files come from the finders (no collectstatic for the dev server).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# The demo logins work without an authenticator app; production requires it for staff.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)

@@ -16,3 +16,5 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
 # Static files come from the finders (no collectstatic before tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Tests log staff in directly; tests/accounts/test_mfa.py turns the requirement on.
+MFA_REQUIRED_FOR_STAFF = False
