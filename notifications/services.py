@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +58,19 @@ def _email_wanted(user_id: int | None, event: str) -> bool:
     return pref is None or pref.email_enabled
 
 
+def _publish(notification_id: int) -> None:
+    from .tasks import deliver
+
+    deliver.delay(notification_id)
+
+
+def _deliver_after_commit(notification_id: int) -> None:
+    """Queue the delivery once the event is committed. `robust` keeps a broker outage from
+    failing the request that caused the event: the row stays pending and the sweeper
+    (Celery beat, every minute) queues it again when the broker is back."""
+    transaction.on_commit(partial(_publish, notification_id), robust=True)
+
+
 def notify(
     *,
     event: str,
@@ -72,8 +86,6 @@ def notify(
     channel it forms the row's idempotency key, so calling twice writes nothing new.
     `context` must be JSON-serialisable. Returns the rows written now.
     """
-    from .tasks import deliver
-
     written: list[Notification] = []
     for recipient in recipients:
         channels = [Notification.Channel.EMAIL]
@@ -105,7 +117,7 @@ def notify(
                 continue  # already written for this occurrence
             written.append(row)
             if row.status == Notification.Status.PENDING:
-                deliver.delay_on_commit(row.pk)
+                _deliver_after_commit(row.pk)
     return written
 
 
@@ -156,8 +168,6 @@ def notification_mark_all_read(*, user) -> int:
 
 def notification_retry(*, ids) -> int:
     """Put failed email rows back to pending and queue their delivery after commit."""
-    from .tasks import deliver
-
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update()
@@ -170,7 +180,7 @@ def notification_retry(*, ids) -> int:
             status=Notification.Status.PENDING, attempts=0
         )
         for pk in rows:
-            deliver.delay_on_commit(pk)
+            _deliver_after_commit(pk)
     return len(rows)
 
 

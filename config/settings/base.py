@@ -260,6 +260,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # Longer than the longest task and every countdown: a lost task returns in 15 min, not 1 h.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing a task gives up quickly when the broker is down (the outbox row stays pending
+# and the sweeper queues it later), so a request never hangs on Redis.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE = {

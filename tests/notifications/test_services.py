@@ -158,3 +158,22 @@ def test_localized_labels_reach_each_recipient_in_their_language(
     bodies = {m.to[0]: m.body for m in mail.outbox}
     assert "オンライン" in bodies[ja_user.email]
     assert "Online" in bodies[en_user.email] and "オンライン" not in bodies[en_user.email]
+
+
+def test_a_broker_outage_does_not_fail_the_event_and_the_sweeper_catches_up(
+    django_capture_on_commit_callbacks,
+):
+    from kombu.exceptions import OperationalError
+
+    user = UserFactory()
+    with (
+        mock.patch("notifications.tasks.deliver.delay", side_effect=OperationalError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        rows = _notify(user)  # no exception reaches the caller
+    email_row = next(r for r in rows if r.channel == "email")
+    email_row.refresh_from_db()
+    assert email_row.status == "pending" and mail.outbox == []
+    sweep_pending.apply(kwargs={"older_than_seconds": 0})
+    email_row.refresh_from_db()
+    assert email_row.status == "sent" and len(mail.outbox) == 1
