@@ -406,3 +406,12 @@ def test_retention_anonymises_closed_entries_and_inactive_accounts():
     kept_student.refresh_from_db()
     assert not kept_student.is_active  # anonymised, the completed placement is kept
     assert Application.objects.filter(pk=placement.application_id).exists()
+
+
+def test_pages_of_an_accepted_entry_show_the_start_date(client):
+    application, student, *_ = application_in("accepted")
+    client.force_login(student)
+    for path in ("/me/", f"/me/entries/{application.pk}/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert application.project.starts_on.strftime("%Y-%m-%d") in response.content.decode()

@@ -44,11 +44,13 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="ja-JP")
+def _open_page(browser, base_url: str, violations: list[str]):
+    """A page in a context of its own (its own cookies: one person), whose console messages
+    about the Content Security Policy are collected into `violations`."""
+    context = browser.new_context(base_url=base_url, locale="ja-JP")
+    # A step that cannot happen fails within seconds, not after Playwright's 30 s.
+    context.set_default_timeout(10_000)
     page = context.new_page()
-    violations: list[str] = []
     page.on(
         "console",
         lambda msg: (
@@ -58,5 +60,39 @@ def page(browser, live_server):
         ),
     )
     page.csp_violations = violations
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    violations: list[str] = []
+    context, page = _open_page(browser, live_server.url, violations)
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server, page):
+    """Open a page for another person of a journey (a browser context of its own, so its own
+    session); its CSP violations land in `page.csp_violations` too."""
+    contexts = []
+
+    def open_page():
+        context, other = _open_page(browser, live_server.url, page.csp_violations)
+        contexts.append(context)
+        return other
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each journey starts with no rate-limit counters: the forms count submissions per IP in the
+    cache, and every test's requests come from 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

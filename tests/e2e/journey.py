@@ -1,0 +1,57 @@
+"""Helpers the browser journeys share: form fields by their visible label, the mail a person
+receives (the live server runs in this process: Celery is eager and the locmem mailer writes to
+django.core.mail.outbox), and running an admin action from a row's own page."""
+
+import re
+from urllib.parse import urlsplit
+
+from django.core import mail
+
+from accounts.models import User
+
+
+def field(page, label: str):
+    """The form control whose label is `label`, with or without the required-field asterisk
+    crispy forms appends ("タイトル*") or the admin's colon ("メモ:"); other labels that merely
+    contain the text do not match."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*[:：]?\s*\*?\s*$"))
+
+
+def mail_to(address: str, subject: str = "") -> mail.EmailMessage:
+    """The newest email to `address` whose subject contains `subject`."""
+    for message in reversed(mail.outbox):
+        if address in message.to and subject in message.subject:
+            return message
+    sent = [(m.to, m.subject) for m in mail.outbox]
+    raise AssertionError(f"no email to {address} about {subject!r}; sent: {sent}")
+
+
+def link_in(message: mail.EmailMessage, path_pattern: str) -> str:
+    """The path (and query) of the first link in the text body whose path matches
+    `path_pattern`: the emails link to settings.SITE_URL, the browser to the live server."""
+    for url in re.findall(r"https?://[^\s<>\"]+", message.body):
+        parts = urlsplit(url)
+        if re.search(path_pattern, parts.path):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    raise AssertionError(f"no link matching {path_pattern!r} in:\n{message.body}")
+
+
+def verified_email(user: User) -> None:
+    """The allauth address of a user made by a factory, proven, so that they can log in."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def success_message(page):
+    """The messages framework's success alert of the page."""
+    return page.locator(".alert-success, .messagelist .success")
+
+
+def admin_action(page, action_label: str) -> None:
+    """Choose an action in the admin's "操作:" menu of a row's own page and run it."""
+    page.get_by_label("操作:").select_option(label=action_label)
+    page.get_by_role("button", name="実行").click()
+    page.wait_for_load_state()
