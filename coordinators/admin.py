@@ -1,10 +1,39 @@
-"""Admin for coordinator profiles, start orientations, reviews and surveys."""
+"""Admin for coordinator profiles, start orientations, reviews and surveys; steps 7 and 8, the
+end of a placement and the next cycle are actions on the placement that call the services."""
 
-from django.contrib import admin
+import csv
+import datetime as dt
+from decimal import Decimal
 
-from accounts.admin import lookup_column
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import label_for_field, lookup_field
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.admin import (
+    EVERYWHERE,
+    ReadOnlyAdminMixin,
+    action_form,
+    action_form_page,
+    lookup_column,
+    run_service,
+)
+from accounts.workflow import InvalidTransition
+from applicants import admin as applicants_admin
+from applicants.models import Placement
 from programs.admin import RegionScopedAdminMixin
+from programs.selectors import flow_steps
+from projects import services as project_services
 
+from . import services
 from .models import (
     CoordinatorProfile,
     Orientation,
@@ -22,8 +51,155 @@ PLACEMENT_NAME = ("placement__application__student", "placement__application__pr
 PLACEMENT_SEARCH = (
     "placement__application__student__email",
     "placement__application__student__name",
+    "placement__application__student__name_kana",
     "placement__application__project__title",
+    "placement__application__project__organization__name",
 )
+# The step of the flow a placement stands at (step 7 until the orientation is held).
+PLACEMENT_STEP = {
+    Placement.Status.PREPARING: 7,
+    Placement.Status.ACTIVE: 8,
+    Placement.Status.COMPLETED: 8,
+}
+
+
+# CSV export of a changelist ----------------------------------------------------------------
+
+# A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return pgettext("CSV cell", "Yes") if value else pgettext("CSV cell", "No")
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+@admin.action(description=_("Export the selected rows as CSV"), permissions=["view"])
+def export_csv(modeladmin, request, queryset):
+    """The selected rows (or all the filtered ones) with the list's columns, as UTF-8 with a BOM
+    so that Excel opens the Japanese text correctly."""
+    names = [name for name in modeladmin.get_list_display(request) if name != "action_checkbox"]
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{modeladmin.opts.model_name}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [capfirst(label_for_field(name, modeladmin.model, modeladmin)) for name in names]
+    )
+    for obj in queryset:
+        row = []
+        for name in names:
+            field, _attr, value = lookup_field(name, obj, modeladmin)
+            if field is not None and field.flatchoices:
+                value = dict(field.flatchoices).get(value, value)
+            row.append(_csv_cell(value))
+        writer.writerow(row)
+    return response
+
+
+def _only_when(statuses, call):
+    """Wrap `call(placement)` so a placement in another state is refused like a service would
+    refuse it, and `run_service` reports it with its status."""
+
+    def guarded(placement: Placement):
+        if placement.status not in statuses:
+            raise InvalidTransition(f"not possible while {placement.status}")
+        return call(placement)
+
+    return guarded
+
+
+# Forms of the intermediate pages -----------------------------------------------------------
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+GOALS = forms.Textarea(attrs={"rows": 4, "cols": 80})
+
+
+def _label(model, name: str):
+    return model._meta.get_field(name).verbose_name
+
+
+class OrientationScheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_label(Orientation, "starts_at"), widget=DATETIME_LOCAL, help_text=_("Japan time.")
+    )
+    ends_at = forms.DateTimeField(label=_label(Orientation, "ends_at"), widget=DATETIME_LOCAL)
+    place = forms.CharField(label=_label(Orientation, "place"), max_length=200, required=False)
+    meeting_url = forms.URLField(
+        label=_label(Orientation, "meeting_url"), required=False, assume_scheme="https"
+    )
+
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The orientation ends after it starts."))
+        if not (data.get("place") or data.get("meeting_url") or self.has_error("meeting_url")):
+            raise forms.ValidationError(
+                _("Give the place, the meeting URL or both."), code="nowhere"
+            )
+        return data
+
+
+class OrientationRecordForm(forms.Form):
+    student_goals = forms.CharField(label=_label(Orientation, "student_goals"), widget=GOALS)
+    host_goals = forms.CharField(label=_label(Orientation, "host_goals"), widget=GOALS)
+    coordinator_goals = forms.CharField(
+        label=_label(Orientation, "coordinator_goals"), widget=GOALS
+    )
+    student_attended = forms.BooleanField(
+        label=_label(Orientation, "student_attended"), required=False
+    )
+    host_attended = forms.BooleanField(label=_label(Orientation, "host_attended"), required=False)
+    coordinator_attended = forms.BooleanField(
+        label=_label(Orientation, "coordinator_attended"), required=False
+    )
+
+
+class ReviewCadenceForm(forms.Form):
+    every_weeks = forms.TypedChoiceField(
+        label=_label(ReviewPlan, "every_weeks"),
+        choices=ReviewPlan.Cadence.choices,
+        coerce=int,
+        initial=ReviewPlan.Cadence.FOUR_WEEKLY,
+        widget=forms.RadioSelect,
+    )
+    midterm_on = forms.DateField(
+        label=_label(ReviewPlan, "midterm_on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Left empty, halfway through the placement."),
+    )
+    final_on = forms.DateField(
+        label=_label(ReviewPlan, "final_on"),
+        required=False,
+        widget=DATE,
+        help_text=_("Left empty, the placement's last day."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        midterm_on, final_on = data.get("midterm_on"), data.get("final_on")
+        if midterm_on and final_on and final_on <= midterm_on:
+            self.add_error("final_on", _("The final review comes after the midterm."))
+        return data
+
+
+# Coordinators --------------------------------------------------------------------------------
 
 
 @admin.register(CoordinatorProfile)
@@ -36,8 +212,14 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
     ordering = ("user__email",)
 
 
+# Step 7: the start orientation -------------------------------------------------------------
+
+
 @admin.register(Orientation)
 class OrientationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """Written by the services only: scheduled from the placement (which sends the invitations),
+    recorded here by the action (which starts the placement)."""
+
     region_field = PLACEMENT_REGION
     region = lookup_column(Orientation, PLACEMENT_REGION)
     list_display = (
@@ -51,37 +233,520 @@ class OrientationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "host_attended",
         "coordinator_attended",
     )
-    list_filter = (PLACEMENT_REGION, "held_at", "cancelled_at")
+    list_filter = (PLACEMENT_REGION, "held_at", "cancelled_at", "placement__status")
     list_select_related = (*PLACEMENT_NAME, PLACEMENT_REGION, "coordinator")
-    search_fields = PLACEMENT_SEARCH
-    autocomplete_fields = ("placement", "coordinator")
+    search_fields = (*PLACEMENT_SEARCH, "place")
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "placement",
+                    ("starts_at", "ends_at"),
+                    "place",
+                    "meeting_url",
+                    "coordinator",
+                    "held_at",
+                    "cancelled_at",
+                )
+            },
+        ),
+        (
+            _("Goal sheet"),
+            {"fields": ("student_goals", "host_goals", "coordinator_goals")},
+        ),
+        (
+            _("Attendance"),
+            {"fields": ("student_attended", "host_attended", "coordinator_attended")},
+        ),
+    )
+    readonly_fields = (
+        "placement",
+        "starts_at",
+        "ends_at",
+        "place",
+        "meeting_url",
+        "coordinator",
+        "held_at",
+        "cancelled_at",
+        "student_goals",
+        "host_goals",
+        "coordinator_goals",
+        "student_attended",
+        "host_attended",
+        "coordinator_attended",
+    )
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
+    actions = ("record_held", export_csv)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Record the held orientation…"), location=EVERYWHERE)
+    def record_held(self, request, queryset):
+        orientations = list(queryset)
+        if len(orientations) > 1:
+            self.message_user(
+                request,
+                gettext("Record one orientation at a time: each has its own goal sheet."),
+                messages.WARNING,
+            )
+            return None
+        initial = {}
+        if orientations:
+            (orientation,) = orientations
+            initial = {
+                name: getattr(orientation, name) for name in OrientationRecordForm.base_fields
+            }
+        form = action_form(request, OrientationRecordForm, initial=initial)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                orientations,
+                form,
+                action="record_held",
+                title=_("Record the held orientation"),
+                intro=_(
+                    "The three parties' goals make the agreed goal sheet. Recording the "
+                    "orientation starts the placement."
+                ),
+            )
+        run_service(
+            self,
+            request,
+            orientations,
+            lambda orientation: services.orientation_record(
+                orientation=orientation, actor=request.user, **form.cleaned_data
+            ),
+            _("“%(object)s” is recorded; the placement is active."),
+        )
+
+
+class OrientationInline(ReadOnlyAdminMixin, admin.StackedInline):
+    model = Orientation
+    fields = (
+        ("starts_at", "ends_at"),
+        "place",
+        "meeting_url",
+        "held_at",
+        ("student_attended", "host_attended", "coordinator_attended"),
+        "student_goals",
+        "host_goals",
+        "coordinator_goals",
+    )
+    readonly_fields = (
+        "starts_at",
+        "ends_at",
+        "place",
+        "meeting_url",
+        "held_at",
+        "student_attended",
+        "host_attended",
+        "coordinator_attended",
+        "student_goals",
+        "host_goals",
+        "coordinator_goals",
+    )
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("placement__application__student", "placement__application__project")
+        )
+
+
+# Step 8: reviews ---------------------------------------------------------------------------
+
+
+class ReviewAlertFilter(admin.SimpleListFilter):
+    """The reviews the board raises an alert for."""
+
+    title = _("needs attention")
+    parameter_name = "alert"
+
+    MISSED = "missed"
+    AT_RISK = "at_risk"
+
+    def lookups(self, request, model_admin):
+        return (
+            (self.MISSED, _("Missed (past due, not held)")),
+            (self.AT_RISK, _("At risk or off track")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == self.MISSED:
+            # As the reminders count them (coordinators.tasks): only running placements.
+            return queryset.filter(
+                due_on__lt=timezone.localdate(),
+                held_at__isnull=True,
+                placement__status=Placement.Status.ACTIVE,
+            )
+        if self.value() == self.AT_RISK:
+            return queryset.filter(
+                health__in=[ReviewSession.Health.AT_RISK, ReviewSession.Health.OFF_TRACK]
+            )
+        return queryset
 
 
 @admin.register(ReviewPlan)
 class ReviewPlanAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """Set through the placement's action, which lays out the sessions with the plan."""
+
     region_field = PLACEMENT_REGION
     region = lookup_column(ReviewPlan, PLACEMENT_REGION)
     list_display = ("placement", "region", "every_weeks", "midterm_on", "final_on")
     list_filter = ("every_weeks", PLACEMENT_REGION)
     list_select_related = (*PLACEMENT_NAME, PLACEMENT_REGION)
     search_fields = PLACEMENT_SEARCH
-    autocomplete_fields = ("placement",)
+    fields = ("placement", "every_weeks", "midterm_on", "final_on")
+    readonly_fields = fields
     ordering = ("-placement__created_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# The coordinator's part of a review, written through review_record.
+COORDINATOR_PART = ("coordinator_notes", "progress", "health", "next_actions")
+NOTES = forms.Textarea(attrs={"rows": 4, "cols": 80})
+
+
+class ReviewSessionForm(forms.ModelForm):
+    class Meta:
+        model = ReviewSession
+        fields = ("placement", "kind", "due_on", *COORDINATOR_PART)
+        widgets = {"coordinator_notes": NOTES, "progress": NOTES, "next_actions": NOTES}
+
+    def clean(self):
+        data = super().clean()
+        written = any(data.get(name) for name in COORDINATOR_PART)
+        if written and not data.get("coordinator_notes"):
+            self.add_error("coordinator_notes", _("Write your notes of the review."))
+        if written and not data.get("health"):
+            self.add_error("health", _("Choose how the placement is going."))
+        return data
 
 
 @admin.register(ReviewSession)
 class ReviewSessionAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    """Sessions come from the placement's cadence; the coordinator writes their part here (which
+    marks the session held), and sees the student's and the host's part as they wrote it."""
+
+    form = ReviewSessionForm
     region_field = PLACEMENT_REGION
     region = lookup_column(ReviewSession, PLACEMENT_REGION)
     list_display = ("placement", "region", "kind", "due_on", "held_at", "health")
-    list_filter = ("kind", "health", PLACEMENT_REGION, "held_at")
+    list_filter = (ReviewAlertFilter, "kind", "health", PLACEMENT_REGION, "held_at")
     list_select_related = (*PLACEMENT_NAME, PLACEMENT_REGION)
     search_fields = PLACEMENT_SEARCH
     autocomplete_fields = ("placement",)
+    fieldsets = (
+        (None, {"fields": ("placement", "kind", "due_on", "held_at")}),
+        (
+            _("The student's and the host's part"),
+            {"fields": ("student_notes", "host_notes", "host_link")},
+        ),
+        (
+            _("The coordinator's part"),
+            {
+                "fields": COORDINATOR_PART,
+                "description": _("Saving your part marks the review as held."),
+            },
+        ),
+    )
+    readonly_fields = ("held_at", "student_notes", "host_notes", "host_link")
     date_hierarchy = "due_on"
     ordering = ("-due_on", "-id")
+    actions = (export_csv,)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return self.readonly_fields
+        return (*self.readonly_fields, "placement")
+
+    @admin.display(description=_("link for the host supervisor"))
+    def host_link(self, obj: ReviewSession):
+        if obj is None or obj.pk is None:
+            return None
+        token = services.review_host_link_token(obj)
+        url = settings.SITE_URL + reverse("coordinators:review-host-link", args=[token])
+        return format_html(
+            '<input type="text" class="vTextField" style="width: 100%; max-width: 60em" readonly '
+            'value="{}" aria-label="{}">'
+            '<div class="help">{}</div>',
+            url,
+            gettext("link for the host supervisor"),
+            gettext(
+                "Valid for 60 days. Whoever has it can write the host's part of this review "
+                "without an account: send it to the supervisor only."
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        part = {name: form.cleaned_data.get(name) or "" for name in COORDINATOR_PART}
+        if change:
+            # Only the schedule is saved as such: the parties' parts may have changed meanwhile,
+            # and the coordinator's part goes through its service.
+            schedule = [name for name in ("kind", "due_on") if name in form.changed_data]
+            if schedule:
+                obj.save(update_fields=schedule)
+        else:
+            for name in COORDINATOR_PART:
+                setattr(obj, name, "")
+            obj.save()
+        if any(name in form.changed_data for name in COORDINATOR_PART):
+            services.review_record(
+                review=obj,
+                actor=request.user,
+                part="coordinator",
+                notes=part["coordinator_notes"],
+                progress=part["progress"],
+                health=part["health"],
+                next_actions=part["next_actions"],
+            )
+            obj.refresh_from_db()
+
+
+class ReviewSessionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ReviewSession
+    fields = ("kind", "due_on", "held_at", "health")
+    readonly_fields = fields
+    ordering = ("due_on", "id")
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("placement__application__student", "placement__application__project")
+        )
+
+
+# The placement: steps 7 and 8, its end, and the next cycle -------------------------------
+# applicants.admin registers the placement with the moves of the applicants app; the steps that
+# belong to coordinators are added here, by a subclass, because applicants may not import
+# coordinators (the apps' floors), while coordinators may import applicants.
+
+
+class OrientationListFilter(admin.SimpleListFilter):
+    title = _("start orientation")
+    parameter_name = "orientation"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("none", _("Not scheduled")),
+            ("scheduled", _("Scheduled, not held")),
+            ("held", _("Held")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(orientation__isnull=True)
+        if self.value() == "scheduled":
+            return queryset.filter(orientation__isnull=False, orientation__held_at__isnull=True)
+        if self.value() == "held":
+            return queryset.filter(orientation__held_at__isnull=False)
+        return queryset
+
+
+admin.site.unregister(Placement)
+
+
+@admin.register(Placement)
+class PlacementAdmin(applicants_admin.PlacementAdmin):
+    """The applicants' placement admin with the orientation, the reviews, the step tracker, the
+    end that sends the surveys, the next cycle and CSV export."""
+
+    list_display = (
+        "student",
+        "project",
+        "region",
+        "status",
+        "orientation_starts",
+        "starts_on",
+        "ends_on",
+        "created_at",
+    )
+    list_filter = (
+        *applicants_admin.PlacementAdmin.list_filter,
+        "application__project__term",
+        OrientationListFilter,
+    )
+    list_select_related = (
+        *applicants_admin.PlacementAdmin.list_select_related,
+        "application__project",
+        "orientation",
+    )
+    inlines = (OrientationInline, ReviewSessionInline, *applicants_admin.PlacementAdmin.inlines)
+    # The term filter costs a query; dropping the unfiltered total ("N of M") pays for it, so
+    # the list stays within the applicants' list's budget.
+    show_full_result_count = False
+    actions = (
+        "schedule_orientation",
+        "activate",
+        "set_review_cadence",
+        "complete",
+        "end_early",
+        "start_next_project",
+        export_csv,
+    )
+
+    @admin.display(description=_("start orientation"), ordering="orientation__starts_at")
+    def orientation_starts(self, obj: Placement):
+        try:
+            return obj.orientation.starts_at
+        except ObjectDoesNotExist:
+            return None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            step = PLACEMENT_STEP.get(obj.status)
+            labels = {number: label for number, label, _text in flow_steps()}
+            context.update(steps=flow_steps(), step=step, step_label=labels.get(step))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.action(description=_("Schedule the start orientation…"), location=EVERYWHERE)
+    def schedule_orientation(self, request, queryset):
+        placements = list(queryset)
+        initial = {}
+        if len(placements) == 1:
+            try:
+                orientation = placements[0].orientation
+            except ObjectDoesNotExist:
+                pass
+            else:
+                initial = {
+                    name: getattr(orientation, name) for name in OrientationScheduleForm.base_fields
+                }
+        form = action_form(request, OrientationScheduleForm, initial=initial)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                placements,
+                form,
+                action="schedule_orientation",
+                title=_("Schedule the start orientation"),
+                intro=_(
+                    "The student, the host's members and the region's coordinators receive an "
+                    "invitation with a calendar file (.ics). Moving it sends an update."
+                ),
+            )
+        run_service(
+            self,
+            request,
+            placements,
+            lambda placement: services.orientation_schedule(
+                placement=placement, actor=request.user, **form.cleaned_data
+            ),
+            _("The start orientation of “%(object)s” is scheduled and the invitations are sent."),
+        )
+
+    @admin.action(description=_("Set the review cadence…"), location=EVERYWHERE)
+    def set_review_cadence(self, request, queryset):
+        form = action_form(request, ReviewCadenceForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="set_review_cadence",
+                title=_("Set the review cadence"),
+                intro=_(
+                    "The review sessions are laid out from the start to the end of the "
+                    "placement; sessions not held yet are replaced, held ones stay."
+                ),
+            )
+        run_service(
+            self,
+            request,
+            queryset,
+            _only_when(
+                (Placement.Status.PREPARING, Placement.Status.ACTIVE),
+                lambda placement: services.review_plan_set(
+                    placement=placement, actor=request.user, **form.cleaned_data
+                ),
+            ),
+            _("The reviews of “%(object)s” are laid out."),
+        )
+
+    @admin.action(description=_("Complete the placement"), location=EVERYWHERE)
+    def complete(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda placement: services.placement_finish(placement=placement, actor=request.user),
+            _("“%(object)s” is completed; the surveys are sent."),
+        )
+
+    @admin.action(description=_("End early…"), location=EVERYWHERE)
+    def end_early(self, request, queryset):
+        form = action_form(request, applicants_admin.EndEarlyForm)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form,
+                action="end_early",
+                title=_("End the placement early"),
+                intro=_("The reason stays in the placement's history. The surveys are sent."),
+            )
+        reason = form.cleaned_data["reason"]
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda placement: services.placement_finish(
+                placement=placement, actor=request.user, ended_early_reason=reason
+            ),
+            _("“%(object)s” ended early; the surveys are sent."),
+        )
+
+    @admin.action(description=_("Start the next project from this one"), location=EVERYWHERE)
+    def start_next_project(self, request, queryset):
+        # Two students of one project make one next project, not two.
+        copies = {}
+
+        def copy(placement: Placement):
+            source = placement.application.project
+            if source.pk not in copies:
+                copies[source.pk] = project_services.project_copy(source=source, actor=request.user)
+
+        run_service(
+            self,
+            request,
+            queryset.select_related("application__project"),
+            _only_when((Placement.Status.COMPLETED,), copy),
+            _("The next project is started as a draft from “%(object)s”."),
+        )
+        if len(copies) == 1:
+            (project,) = copies.values()
+            return HttpResponseRedirect(
+                reverse(
+                    "admin:projects_project_change",
+                    args=[project.pk],
+                    current_app=self.admin_site.name,
+                )
+            )
+        return None
+
+
+# Surveys -------------------------------------------------------------------------------------
 
 
 class SurveyQuestionInline(admin.TabularInline):
@@ -125,8 +790,15 @@ class SurveyResponseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("survey", "region", "term", "submitted_at")
     list_select_related = ("survey", "respondent", *PLACEMENT_NAME, "region", "term")
-    search_fields = ("survey__title", "respondent__email", "respondent__name")
+    search_fields = (
+        "survey__title",
+        "respondent__email",
+        "respondent__name",
+        "respondent__name_kana",
+        "placement__application__project__title",
+    )
     autocomplete_fields = ("placement", "respondent")
     readonly_fields = ("created_at",)
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
+    actions = (export_csv,)
