@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -26,6 +26,7 @@ from accounts.admin import (
     lookup_column,
     run_service,
 )
+from accounts.roles import is_programme_staff
 from accounts.workflow import InvalidTransition
 from applicants import admin as applicants_admin
 from applicants.models import Placement
@@ -210,6 +211,19 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "user__name", "user__name_kana", "organization")
     autocomplete_fields = ("user",)
     ordering = ("user__email",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_programme_staff(request.user):
+            return queryset
+        # A coordinator sees the profiles of those who share one of their regions.
+        return queryset.filter(user__coordinated_regions__coordinators=request.user).distinct()
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not is_programme_staff(request.user):
+            raise Http404(f"No coordinator profile {object_id!r} in the user's regions")
+        return obj
 
 
 # Step 7: the start orientation -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -130,8 +131,9 @@ def unsubscribe_token(*, user_id: int, event: str) -> str:
 
 
 def unsubscribe_read(token: str) -> tuple[int, str]:
-    """The (user id, event) of a token; raises signing.BadSignature if forged."""
-    data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    """The (user id, event) of a token; raises signing.BadSignature if forged or older than a
+    year (a link in an old email then asks the user to log in and use the preferences page)."""
+    data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=365))
     return int(data["u"]), str(data["e"])
 
 

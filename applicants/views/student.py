@@ -278,9 +278,12 @@ def _own_interview(request, pk: int) -> Interview:
 class SlotPickView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         interview = _own_interview(request, pk)
-        slot = InterviewSlot.objects.filter(
-            interview=interview, pk=request.POST.get("slot")
-        ).first()
+        chosen = request.POST.get("slot", "")
+        slot = (
+            InterviewSlot.objects.filter(interview=interview, pk=int(chosen)).first()
+            if chosen.isdigit()
+            else None
+        )
         if slot is None:
             messages.error(request, _("Please choose one of the proposed times."))
             return redirect("applicants:entry-detail", pk=interview.application_id)

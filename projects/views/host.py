@@ -2,6 +2,7 @@
 
 import difflib
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -155,13 +156,20 @@ class ProjectSubmitView(LoginRequiredMixin, View):
         return redirect("projects:host-project-edit", pk=project.pk)
 
 
+def _reason(request) -> str:
+    """A free-text reason from a POST, cleaned as a form field would be (no NUL, bounded)."""
+    field = forms.CharField(max_length=1000, required=False)
+    try:
+        return field.clean(request.POST.get("reason", ""))
+    except forms.ValidationError:
+        return ""
+
+
 class ProjectCancelView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         project = _host_project(request, pk)
         try:
-            services.project_cancel(
-                project=project, actor=request.user, reason=request.POST.get("reason", "")
-            )
+            services.project_cancel(project=project, actor=request.user, reason=_reason(request))
         except (InvalidTransition, TransitionNotAllowed):
             messages.error(request, _("Only a coordinator can cancel a project after approval."))
         else:
