@@ -58,3 +58,25 @@ clean:
 
 bench-notifications: setup ## N notifications through one worker (2 processes) into a local SMTP sink
 	.venv/bin/python -m tests.perf.bench_notifications -n $${N:-3000}
+
+# ------------------------------------------------------------------------------
+# Backups, faults and load (tests/perf; loopback only, each stops by itself; docs/deployment.md)
+# ------------------------------------------------------------------------------
+.PHONY: backup-check fault-redis fault-postgres load
+
+backup-check: setup ## Seed scale data, dump it (scripts/backup.sh), restore it into an empty database, compare row counts
+	.venv/bin/python -m tests.perf.check_backup_restore
+
+fault-redis: setup ## Stop Redis during 500 entries; every entry saved, every notification sent once after it returns
+	.venv/bin/python -m tests.perf.fault_redis_down
+
+fault-postgres: setup ## Restart PostgreSQL under load; gunicorn recovers by itself
+	.venv/bin/python -m tests.perf.fault_postgres_restart
+
+load: setup ## 50 users for 5 minutes across the journeys (DURATION=60 for a short run)
+	.venv/bin/python -m tests.perf.load_journeys --users $${USERS:-50} --duration $${DURATION:-300}
+
+.PHONY: bench
+
+bench: setup ## Pages of issue 7 at scale: gunicorn (production settings) on PostgreSQL, 10 clients, 10 s each
+	.venv/bin/python -m tests.perf.bench_pages --duration $${DURATION:-10}

@@ -60,7 +60,9 @@ def sweep_pending(older_than_seconds: int = 60) -> int:
             status=Notification.Status.PENDING,
             channel=Notification.Channel.EMAIL,
             created_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:500]
+        )
+        .order_by("created_at", "id")  # the oldest first after an outage
+        .values_list("pk", flat=True)[:500]
     )
     for pk in ids:
         deliver.delay(pk)

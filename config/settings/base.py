@@ -311,8 +311,13 @@ CELERY_BEAT_SCHEDULE = {
 # Caches
 # ------------------------------------------------------------------------------
 if REDIS_URL:
+    # Fails open (config/cache.py): a Redis outage must not turn logins into errors.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "config.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,47 @@
+"""Django's Redis cache, failing open: with Redis down, reads miss and writes are dropped.
+
+The cache holds rate-limit counters and cached pages, nothing that must survive; a Redis
+outage should make the platform slower, never make a login or a form answer 500.
+"""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+
+def _tolerant(name: str, default):
+    method = getattr(RedisCache, name)
+
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except RedisError as exc:
+            logger.warning("cache %s failed, carrying on without it: %s", name, exc)
+            return default() if callable(default) else default
+
+    wrapper.__name__ = name
+    return wrapper
+
+
+class TolerantRedisCache(RedisCache):
+    _get = _tolerant("get", None)
+
+    def get(self, key, default=None, version=None):
+        value = self._get(key, default, version)
+        return default if value is None else value
+
+    get_many = _tolerant("get_many", dict)
+    has_key = _tolerant("has_key", False)
+    # add() answering True lets a rate limiter through instead of refusing everyone.
+    add = _tolerant("add", True)
+    set = _tolerant("set", None)
+    set_many = _tolerant("set_many", list)
+    touch = _tolerant("touch", False)
+    delete = _tolerant("delete", False)
+    delete_many = _tolerant("delete_many", None)
+    incr = _tolerant("incr", 1)
+    decr = _tolerant("decr", 0)
+    clear = _tolerant("clear", None)
