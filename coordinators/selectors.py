@@ -25,6 +25,7 @@ INQUIRY_ANSWER_DAYS = 2
 ENTRY_WAIT_DAYS = 5
 # Decided entries shown per status on the board (the rest are a link away).
 ENTRY_CARD_LIMIT = 30
+HOST_CARD_LIMIT = 40
 
 PS = Project.Status
 AS = Application.Status
@@ -195,8 +196,22 @@ def pipeline_board(*, region: Region, term: Term | None = None, now=None) -> Boa
         if not (column == "design" and card.project_pk is None and card.pk in in_intake):
             # (A host with no project whose intake is still open is shown at step 3.)
             host_columns[column].cards.append(card)
+    changelists = {
+        "pamphlet": ("programs_pamphletrequest", "region__id__exact"),
+        "consultation": ("programs_inquiry", "region__id__exact"),
+        "intake": ("projects_intakeinterview", "region__id__exact"),
+    }
     for column in host_columns.values():
-        column.cards.sort(key=_oldest_first)
+        # Flagged cards first, then those that have waited longest; at scale a column shows
+        # the first HOST_CARD_LIMIT and links to the full list, so the page stays small.
+        column.cards.sort(key=lambda card: (not card.flags, *_oldest_first(card)))
+        if len(column.cards) > HOST_CARD_LIMIT:
+            column.total = len(column.cards)
+            column.cards = column.cards[:HOST_CARD_LIMIT]
+            model, lookup = changelists.get(
+                column.key, ("projects_hostorganization", "region__id__exact")
+            )
+            column.more_url = f"{reverse(f'admin:{model}_changelist')}?{lookup}={region.pk}"
     return Board(
         region=region,
         term=term,

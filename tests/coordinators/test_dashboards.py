@@ -825,3 +825,24 @@ def test_dashboards_use_the_same_number_of_queries_for_3_and_30_rows(client):
     large = measure()
     assert large == small
     assert max(small.values()) <= 16, small
+
+
+def test_a_long_host_column_shows_the_first_cards_and_links_to_the_rest():
+    from coordinators.selectors import HOST_CARD_LIMIT, pipeline_board
+    from programs import services as program_services
+    from tests.factories import RegionFactory
+
+    region = RegionFactory()
+    for i in range(HOST_CARD_LIMIT + 5):
+        program_services.lead_create(
+            organization_name=f"株式会社リード{i}",
+            organization_kind="company",
+            contact_name="担当 太郎",
+            email=f"lead{i}@example.jp",
+            region=region,
+            consent=True,
+        )
+    column = next(c for c in pipeline_board(region=region).host_columns if c.key == "pamphlet")
+    assert column.count == HOST_CARD_LIMIT + 5
+    assert len(column.cards) == HOST_CARD_LIMIT and column.more == 5
+    assert column.more_url.endswith(f"region__id__exact={region.pk}")
