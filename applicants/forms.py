@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .files import MAX_FILES_PER_ENTRY, validate_upload
@@ -79,6 +80,10 @@ class ProfileForm(forms.ModelForm):
         self.fields["preferred_language"].initial = user.preferred_language
         for name in StudentProfile.REQUIRED_FOR_ENTRY:
             self.fields[name].required = True
+        for name, limit in (("skills", 2000), ("bio", 5000)):
+            self.fields[name].max_length = limit
+            self.fields[name].validators.append(MaxLengthValidator(limit))
+            self.fields[name].widget.attrs["maxlength"] = limit
         self.fields["year"].widget.attrs.update(min=1, max=9)
         self.fields["commute_days_per_week"].widget.attrs.update(min=1, max=7)
 

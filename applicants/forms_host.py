@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import IdMultipleChoiceField
+
 from .models import Application, Interview, InterviewFeedback
 
 MAX_SLOTS = 5
@@ -85,7 +87,7 @@ class InterviewProposeForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text=_("Required for an interview on site: the address or the room."),
     )
-    interviewers = forms.ModelMultipleChoiceField(
+    interviewers = IdMultipleChoiceField(
         label=_("Interviewers"),
         queryset=None,
         required=False,

@@ -4,9 +4,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import IdMultipleChoiceField
 from accounts.models import User
 
 from .models import Project, Theme
@@ -53,7 +55,7 @@ def _guide(text) -> HTML:
 class ProjectForm(forms.ModelForm):
     """A project in sections, each with a short guide to what makes a good answer."""
 
-    themes = forms.ModelMultipleChoiceField(
+    themes = IdMultipleChoiceField(
         label=_("Themes"),
         queryset=Theme.objects.order_by("name"),
         required=False,
@@ -107,6 +109,19 @@ class ProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("vision", "intern_role", "outcomes"):
             self.fields[name].required = True
+        # TextFields have no length in the database; the form bounds what a page can hold.
+        for name in (
+            "vision",
+            "challenge",
+            "intern_role",
+            "outcomes",
+            "housing_support",
+            "travel_support",
+            "pre_assignment_brief",
+        ):
+            self.fields[name].max_length = 5000
+            self.fields[name].validators.append(MaxLengthValidator(5000))
+            self.fields[name].widget.attrs["maxlength"] = 5000
         self.fields["duration_months"].widget.attrs.update(min=1, max=12)
         self.fields["capacity"].widget.attrs.update(min=1, max=50)
         self.fields["commute_days_per_week"].widget.attrs.update(min=1, max=7)

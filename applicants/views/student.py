@@ -281,7 +281,7 @@ class SlotPickView(LoginRequiredMixin, View):
         chosen = request.POST.get("slot", "")
         slot = (
             InterviewSlot.objects.filter(interview=interview, pk=int(chosen)).first()
-            if chosen.isdigit()
+            if chosen.isascii() and chosen.isdigit()
             else None
         )
         if slot is None:
