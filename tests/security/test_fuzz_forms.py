@@ -65,6 +65,7 @@ def _on_sqlite_only():
     if connection.vendor != "sqlite":
         pytest.skip("fuzzing runs on SQLite (make test)")
 
+
 FUZZ = settings(
     # FUZZ_EXAMPLES=500 for a deeper run by hand; 30 keeps `make test` fast.
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),
