@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, User
+from .models import Invitation, PersonalDataChange, User
 from .workflow import InvalidTransition, StatusChange, TransitionNotAllowed
 
 
@@ -304,3 +304,17 @@ class InvitationAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description=_("usable"))
     def usable(self, obj: Invitation) -> bool:
         return obj.is_usable
+
+
+@admin.register(PersonalDataChange)
+class PersonalDataChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit of changes to personal data: who, whose, which fields, when."""
+
+    list_display = ("created_at", "subject", "actor", "record", "fields")
+    list_filter = ("record",)
+    list_select_related = ("subject", "actor")
+    search_fields = ("subject__email", "actor__email")
+    date_hierarchy = "created_at"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser

@@ -6,7 +6,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Invitation, User
+from .models import Invitation, PersonalDataChange, User
 
 INVITATION_SALT = "accounts.invitation"
 INVITATION_DAYS = 14
@@ -81,9 +81,25 @@ def user_create(
     return user
 
 
-def user_update(*, user: User, name: str, name_kana: str, preferred_language: str) -> User:
-    """Change a user's names and preferred language."""
-    user.name, user.name_kana, user.preferred_language = name, name_kana, preferred_language
+def personal_data_record(*, subject: User | None, actor: User | None, record: str, fields) -> None:
+    """Write the audit row of a change to someone's personal data (field names only)."""
+    fields = sorted(fields)
+    if fields:
+        PersonalDataChange.objects.create(
+            subject=subject, actor=actor, record=record, fields=fields
+        )
+
+
+def user_update(
+    *, user: User, name: str, name_kana: str, preferred_language: str, actor: User | None = None
+) -> User:
+    """Change a user's names and preferred language; the change is audited."""
+    new = {"name": name, "name_kana": name_kana, "preferred_language": preferred_language}
+    changed = [field for field, value in new.items() if getattr(user, field) != value]
+    for field, value in new.items():
+        setattr(user, field, value)
     user.full_clean(exclude=["password", "email"])
-    user.save(update_fields=["name", "name_kana", "preferred_language"])
+    with transaction.atomic():
+        user.save(update_fields=list(new))
+        personal_data_record(subject=user, actor=actor or user, record="account", fields=changed)
     return user

@@ -625,10 +625,24 @@ def placement_end_early(*, placement: Placement, actor: User, reason: str) -> Pl
 # Profile and personal data (APPI) ---------------------------------------------------------
 
 
-def student_profile_save(*, profile: StudentProfile) -> StudentProfile:
-    """Save a student's profile (validated by its form)."""
+def student_profile_save(*, profile: StudentProfile, actor: User | None = None) -> StudentProfile:
+    """Save a student's profile (validated by its form); the changed fields are audited."""
+    from accounts.services import personal_data_record
+
+    before = StudentProfile.objects.filter(pk=profile.pk).values().first() if profile.pk else {}
     profile.full_clean()
-    profile.save()
+    with transaction.atomic():
+        profile.save()
+        after = StudentProfile.objects.filter(pk=profile.pk).values().first()
+        changed = [
+            f for f, v in after.items() if f not in ("id", "updated_at") and before.get(f) != v
+        ]
+        personal_data_record(
+            subject=profile.user,
+            actor=actor or profile.user,
+            record="student_profile",
+            fields=changed,
+        )
     return profile
 
 
@@ -682,7 +696,10 @@ def student_data_export(*, user: User) -> dict:
 def student_account_delete(*, user: User) -> None:
     """Delete a student's account. Entries tied to a running or past placement are kept for
     the host's and the programme's records, with the person's data removed; the rest goes."""
+    from accounts.services import personal_data_record
+
     with transaction.atomic():
+        personal_data_record(subject=user, actor=user, record="account_deleted", fields=["all"])
         for record in ApplicationFile.objects.filter(application__student=user):
             record.file.delete(save=False)
         ApplicationFile.objects.filter(application__student=user).delete()

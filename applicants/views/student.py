@@ -52,7 +52,7 @@ class ProfileView(LoginRequiredMixin, View):
             context = {"form": form, "profile": profile}
             return render(request, self.template_name, context, status=400)
         with transaction.atomic():
-            services.student_profile_save(profile=form.save(commit=False))
+            services.student_profile_save(profile=form.save(commit=False), actor=request.user)
             user_update(
                 user=request.user,
                 name=form.cleaned_data["name"],

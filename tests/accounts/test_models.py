@@ -71,3 +71,31 @@ def test_invitation_kind_is_checked_by_the_database():
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Invitation.objects.filter(pk=invitation.pk).update(kind="emperor")
+
+
+def test_changes_to_personal_data_are_recorded_with_their_actor(client):
+    from accounts.models import PersonalDataChange
+    from tests.factories import StudentFactory
+
+    student = StudentFactory(name="山本 葵")
+    client.force_login(student)
+    client.post(
+        "/me/profile/",
+        {
+            "name": "山本 あおい",
+            "name_kana": "ヤマモト アオイ",
+            "preferred_language": "ja",
+            "university": "北海道大学",
+            "faculty": "経済学部",
+            "year": "4",
+            "current_residence": "札幌市",
+            "leave_of_absence": "no",
+            "can_commute": "on",
+            "commute_days_per_week": "3",
+            "bio": "地域の食と観光に関心があります。",
+        },
+    )
+    rows = {r.record: r for r in PersonalDataChange.objects.filter(subject=student)}
+    assert rows["account"].fields == ["name", "name_kana"]
+    assert rows["account"].actor == student
+    assert rows["student_profile"].fields == ["year"]

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts import services as account_services
+from accounts.models import PersonalDataChange
 from applicants import services as applicant_services
 from applicants.models import Interview, InterviewFeedback
 from coordinators import services as coordinator_services
@@ -220,6 +221,9 @@ ADMIN_OBJECTS: dict[str, Callable[[SimpleNamespace], object]] = {
     "account.emailaddress": lambda w: w.email_a,
     "accounts.user": lambda w: w.student_a,
     "accounts.invitation": lambda w: w.invitation,
+    "accounts.personaldatachange": lambda w: PersonalDataChange.objects.create(
+        subject=w.student_a, actor=w.student_a, record="account", fields=["name"]
+    ),
     "mfa.authenticator": lambda w: Authenticator.objects.filter(user=w.coordinator_x).first(),
     "programs.region": lambda w: w.region_x,
     "programs.program": lambda w: w.term.program,

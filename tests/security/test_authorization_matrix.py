@@ -105,6 +105,11 @@ ADMIN_MATRIX = {
     "account.emailaddress": STAFF_ONLY,
     "accounts.user": STAFF_ONLY,
     "accounts.invitation": STAFF_ONLY,
+    # The audit of personal data: staff read it, nobody deletes it.
+    "accounts.personaldatachange": {
+        **STAFF_ONLY,
+        "delete": admin_row(FORBIDDEN, FORBIDDEN) | {"staff": FORBIDDEN},
+    },
     "mfa.authenticator": STAFF_ONLY,
     "programs.region": SHARED,
     "programs.program": SHARED,
