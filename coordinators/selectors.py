@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -424,16 +424,31 @@ def _entry_columns(
         applications = applications.filter(project__term=term)
     totals = dict(applications.order_by().values_list("status").annotate(n=Count("pk")))
     changelist = reverse("admin:applicants_application_changelist")
-    for status in CAPPED_ENTRY_STATES:
+    for status in columns:
         columns[status].total = totals.get(status, 0)
         columns[
             status
         ].more_url = f"{changelist}?status__exact={status}&project__region__id__exact={region.pk}"
+    # Open entries: the ones waiting longest; decided ones: the newest. At most
+    # ENTRY_CARD_LIMIT of each status are drawn, the rest are a click away in the changelist.
     shown = applications.annotate(
-        rank=Window(
+        newest=Window(
             RowNumber(), partition_by=F("status"), order_by=[F("created_at").desc(), F("pk").desc()]
-        )
-    ).filter(Q(status__in=Application.ACTIVE_STATES) | Q(rank__lte=ENTRY_CARD_LIMIT))
+        ),
+        oldest=Window(
+            RowNumber(), partition_by=F("status"), order_by=[F("created_at").asc(), F("pk").asc()]
+        ),
+    ).filter(
+        Q(status__in=Application.ACTIVE_STATES, oldest__lte=ENTRY_CARD_LIMIT)
+        | Q(status__in=CAPPED_ENTRY_STATES, newest__lte=ENTRY_CARD_LIMIT)
+    )
+    # Every waiting entry counts, drawn or not.
+    counts["entries_waiting"] += (
+        applications.filter(status=AS.SUBMITTED)
+        .annotate(since=Coalesce(Max("status_changes__created_at"), F("created_at")))
+        .filter(since__lt=now - dt.timedelta(days=ENTRY_WAIT_DAYS))
+        .count()
+    )
     placement_labels = dict(Placement.Status.choices)
     for entry in (
         Application.objects.filter(pk__in=shown.values("pk"))
@@ -467,7 +482,6 @@ def _entry_columns(
         )
         if entry["status"] == AS.SUBMITTED and _waited(now, since, ENTRY_WAIT_DAYS):
             card.flags.insert(0, Flag("entry_waiting", _("Waiting for a reply")))
-            counts["entries_waiting"] += 1
         columns[entry["status"]].cards.append(card)
     for status in CAPPED_ENTRY_STATES:
         columns[status].cards.reverse()  # newest first: the rest are in the changelist

@@ -332,7 +332,8 @@ def test_decided_entries_show_the_newest_cards_and_link_the_rest(client, monkeyp
     submitted = next(c for c in board.entry_columns if c.key == "submitted")
     assert [c.title for c in rejected.cards] == ["三人目", "二人目"]
     assert (rejected.count, rejected.more) == (3, 1)
-    assert (submitted.count, submitted.more, len(submitted.cards)) == (3, 0, 3)
+    # Open entries are capped too: those waiting longest are drawn.
+    assert (submitted.count, submitted.more, len(submitted.cards)) == (3, 1, 2)
     assert board.entries_total == 6
     assert rejected.more_url == (
         "/admin/applicants/application/"
@@ -824,7 +825,7 @@ def test_dashboards_use_the_same_number_of_queries_for_3_and_30_rows(client):
     assert board.entries_total == 30 and board.counts["reviews_missed"] == 7
     large = measure()
     assert large == small
-    assert max(small.values()) <= 16, small
+    assert max(small.values()) <= 17, small
 
 
 def test_a_long_host_column_shows_the_first_cards_and_links_to_the_rest():
