@@ -183,6 +183,8 @@ class Application(models.Model):
             models.Index(fields=["project", "status", "-created_at"]),
             models.Index(fields=["student", "-created_at"]),
             models.Index(fields=["status", "-created_at"]),
+            # The admin's changelist of entries sorts the whole table by this.
+            models.Index(fields=["-created_at", "-id"], name="application_newest_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -328,6 +328,12 @@ class Project(models.Model):
             models.Index(fields=["term", "status"]),
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["entry_deadline"]),
+            # The public index: only published and closed projects, newest first.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status__in=["published", "closed"]),
+                name="project_public_newest_idx",
+            ),
         ]
         constraints = [
             status_check("status", ProjectStatus, "project_status_valid"),
