@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 class Event:
     name: str
     label: str | Promise
-    # Emails a user may switch off; the rest (invitations, confirmations, decisions) always go.
+    # Every email to an account holder can be switched off (in the app it always shows); the
+    # emails to visitors without an account (pamphlet link, acknowledgement, invitation) are
+    # one-off answers to their own request.
     optional: bool = True
 
 
@@ -27,18 +29,18 @@ EVENTS: dict[str, Event] = {
         Event("project_approved", _("My project was approved")),
         Event("project_published", _("My project was published")),
         Event("project_cancelled", _("A project was cancelled")),
-        Event("application_received", _("My entry was received"), optional=False),
+        Event("application_received", _("My entry was received")),
         Event("application_new", _("New entry to a project")),
         Event("application_screening", _("My entry is being screened")),
         Event("application_interviewing", _("Invitation to an interview")),
-        Event("application_offered", _("An offer for my entry"), optional=False),
-        Event("application_rejected", _("Decision on my entry"), optional=False),
+        Event("application_offered", _("An offer for my entry")),
+        Event("application_rejected", _("Decision on my entry")),
         Event("application_withdrawn", _("A student withdrew an entry")),
         Event("offer_declined", _("A student declined an offer")),
-        Event("application_accepted", _("Mutual agreement reached"), optional=False),
+        Event("application_accepted", _("Mutual agreement reached")),
         Event("interview_proposed", _("Interview times proposed")),
-        Event("interview_scheduled", _("Interview scheduled or changed"), optional=False),
-        Event("interview_cancelled", _("Interview cancelled"), optional=False),
+        Event("interview_scheduled", _("Interview scheduled or changed")),
+        Event("interview_cancelled", _("Interview cancelled")),
         Event("placement_completed", _("Internship completed")),
         Event("interview_reminder", _("Interview reminder")),
         Event("pre_assignment_due", _("Pre-assignment deadline approaching")),
@@ -46,7 +48,7 @@ EVENTS: dict[str, Event] = {
         Event("review_due", _("Review session coming up")),
         Event("review_missed", _("Review session missed")),
         Event("coordinator_digest", _("Weekly digest of my regions")),
-        Event("orientation_scheduled", _("Start orientation scheduled or changed"), optional=False),
+        Event("orientation_scheduled", _("Start orientation scheduled or changed")),
         Event("review_at_risk", _("A review found a placement at risk")),
         Event("survey_requested", _("Survey after the internship")),
     )

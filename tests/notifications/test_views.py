@@ -82,7 +82,8 @@ def test_preferences_turn_an_email_off_and_it_is_honoured(
     client.force_login(user)
     form = client.get("/notifications/preferences/").context["form"]
     assert "project_approved" in form.fields
-    assert "application_offered" not in form.fields  # decisions are always emailed
+    assert "application_offered" in form.fields  # every email to a user can be turned off
+    assert "pamphlet_requested" not in form.fields  # a visitor's one-off answer
     data = {name: "on" for name in form.fields if name != "project_approved"}
     assert client.post("/notifications/preferences/", data).status_code == 302
     assert (
@@ -112,7 +113,7 @@ def test_unsubscribe_link_works_without_login_and_get_changes_nothing(client):
 def test_forged_or_essential_unsubscribe_links_give_404(client):
     user = UserFactory()
     assert client.get("/notifications/unsubscribe/forged-token/").status_code == 404
-    essential = unsubscribe_token(user_id=user.pk, event="application_offered")
+    essential = unsubscribe_token(user_id=user.pk, event="pamphlet_requested")
     assert client.post(f"/notifications/unsubscribe/{essential}/").status_code == 404
 
 
