@@ -208,6 +208,39 @@ def action_form_page(
     return TemplateResponse(request, "admin/action_form.html", context)
 
 
+def run_with_form(
+    modeladmin,
+    request,
+    queryset,
+    form_class: type[forms.Form],
+    *,
+    action: str,
+    title,
+    intro="",
+    call: Callable,
+    done,
+    params: Callable[[dict], dict] | None = None,
+    **form_kwargs,
+) -> TemplateResponse | None:
+    """An action that first asks for input: show the intermediate page until its form is
+    valid, then `run_service` with `call(obj, cleaned_data)` on every selected row."""
+    form = action_form(request, form_class, **form_kwargs)
+    if not form.is_valid():
+        return action_form_page(
+            modeladmin, request, queryset, form, action=action, title=title, intro=intro
+        )
+    data = form.cleaned_data
+    run_service(
+        modeladmin,
+        request,
+        queryset,
+        lambda obj: call(obj, data),
+        done,
+        **(params(data) if params else {}),
+    )
+    return None
+
+
 class _LowercaseEmailMixin:
     """Store emails lowercased, as UserManager does, and refuse case-only duplicates."""
 

@@ -10,10 +10,9 @@ from accounts.admin import (
     ReadOnlyAdminMixin,
     StatusChangeAdmin,
     StatusChangeInline,
-    action_form,
-    action_form_page,
     lookup_column,
     run_service,
+    run_with_form,
 )
 from programs.admin import RegionScopedAdminMixin
 
@@ -178,26 +177,21 @@ class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Decline…"), location=EVERYWHERE)
     def decline(self, request, queryset):
-        form = action_form(request, DeclineForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="decline",
-                title=_("Decline the entry"),
-                intro=_("The student is told the reason and your message by email."),
-            )
-        reason, message = form.cleaned_data["reason"], form.cleaned_data["message"]
-        run_service(
+        return run_with_form(
             self,
             request,
             queryset,
-            lambda entry: services.application_reject(
-                application=entry, actor=request.user, reason=reason, message=message
+            DeclineForm,
+            action="decline",
+            title=_("Decline the entry"),
+            intro=_("The student is told the reason and your message by email."),
+            call=lambda entry, data: services.application_reject(
+                application=entry,
+                actor=request.user,
+                reason=data["reason"],
+                message=data["message"],
             ),
-            _("“%(object)s” is declined."),
+            done=_("“%(object)s” is declined."),
         )
 
 
@@ -392,25 +386,17 @@ class PlacementAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("End early…"), location=EVERYWHERE)
     def end_early(self, request, queryset):
-        form = action_form(request, EndEarlyForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="end_early",
-                title=_("End the placement early"),
-            )
-        reason = form.cleaned_data["reason"]
-        run_service(
+        return run_with_form(
             self,
             request,
             queryset,
-            lambda placement: services.placement_end_early(
-                placement=placement, actor=request.user, reason=reason
+            EndEarlyForm,
+            action="end_early",
+            title=_("End the placement early"),
+            call=lambda placement, data: services.placement_end_early(
+                placement=placement, actor=request.user, reason=data["reason"]
             ),
-            _("“%(object)s” ended early."),
+            done=_("“%(object)s” ended early."),
         )
 
 

@@ -25,6 +25,7 @@ from accounts.admin import (
     action_form_page,
     lookup_column,
     run_service,
+    run_with_form,
 )
 from accounts.roles import is_programme_staff
 from accounts.workflow import InvalidTransition
@@ -670,31 +671,23 @@ class PlacementAdmin(applicants_admin.PlacementAdmin):
 
     @admin.action(description=_("Set the review cadence…"), location=EVERYWHERE)
     def set_review_cadence(self, request, queryset):
-        form = action_form(request, ReviewCadenceForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="set_review_cadence",
-                title=_("Set the review cadence"),
-                intro=_(
-                    "The review sessions are laid out from the start to the end of the "
-                    "placement; sessions not held yet are replaced, held ones stay."
-                ),
-            )
-        run_service(
+        allowed = (Placement.Status.PREPARING, Placement.Status.ACTIVE)
+        return run_with_form(
             self,
             request,
             queryset,
-            _only_when(
-                (Placement.Status.PREPARING, Placement.Status.ACTIVE),
-                lambda placement: services.review_plan_set(
-                    placement=placement, actor=request.user, **form.cleaned_data
-                ),
+            ReviewCadenceForm,
+            action="set_review_cadence",
+            title=_("Set the review cadence"),
+            intro=_(
+                "The review sessions are laid out from the start to the end of the "
+                "placement; sessions not held yet are replaced, held ones stay."
             ),
-            _("The reviews of “%(object)s” are laid out."),
+            call=lambda placement, data: _only_when(
+                allowed,
+                lambda p: services.review_plan_set(placement=p, actor=request.user, **data),
+            )(placement),
+            done=_("The reviews of “%(object)s” are laid out."),
         )
 
     @admin.action(description=_("Complete the placement"), location=EVERYWHERE)
@@ -709,26 +702,18 @@ class PlacementAdmin(applicants_admin.PlacementAdmin):
 
     @admin.action(description=_("End early…"), location=EVERYWHERE)
     def end_early(self, request, queryset):
-        form = action_form(request, applicants_admin.EndEarlyForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="end_early",
-                title=_("End the placement early"),
-                intro=_("The reason stays in the placement's history. The surveys are sent."),
-            )
-        reason = form.cleaned_data["reason"]
-        run_service(
+        return run_with_form(
             self,
             request,
             queryset,
-            lambda placement: services.placement_finish(
-                placement=placement, actor=request.user, ended_early_reason=reason
+            applicants_admin.EndEarlyForm,
+            action="end_early",
+            title=_("End the placement early"),
+            intro=_("The reason stays in the placement's history. The surveys are sent."),
+            call=lambda placement, data: services.placement_finish(
+                placement=placement, actor=request.user, ended_early_reason=data["reason"]
             ),
-            _("“%(object)s” ended early; the surveys are sent."),
+            done=_("“%(object)s” ended early; the surveys are sent."),
         )
 
     @admin.action(description=_("Start the next project from this one"), location=EVERYWHERE)

@@ -19,10 +19,9 @@ from accounts.admin import (
     ReadOnlyAdminMixin,
     StatusChangeAdmin,
     StatusChangeInline,
-    action_form,
-    action_form_page,
     lookup_column,
     run_service,
+    run_with_form,
 )
 from accounts.models import User
 from accounts.roles import is_programme_staff
@@ -520,29 +519,21 @@ class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Request changes…"), location=EVERYWHERE)
     def request_changes(self, request, queryset):
-        form = action_form(request, RequestChangesForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="request_changes",
-                title=_("Request changes"),
-                intro=_(
-                    "The project goes back to the host with your comment; they change it and "
-                    "submit it again."
-                ),
-            )
-        comment = form.cleaned_data["comment"]
-        run_service(
+        return run_with_form(
             self,
             request,
             queryset,
-            lambda project: services.project_request_changes(
-                project=project, actor=request.user, comment=comment
+            RequestChangesForm,
+            action="request_changes",
+            title=_("Request changes"),
+            intro=_(
+                "The project goes back to the host with your comment; they change it and "
+                "submit it again."
             ),
-            _("“%(object)s” is sent back to the host with your comment."),
+            call=lambda project, data: services.project_request_changes(
+                project=project, actor=request.user, comment=data["comment"]
+            ),
+            done=_("“%(object)s” is sent back to the host with your comment."),
         )
 
     @admin.action(description=_("Publish now"), location=EVERYWHERE)
@@ -557,25 +548,21 @@ class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Publish at…"), location=EVERYWHERE)
     def schedule_publication(self, request, queryset):
-        form = action_form(request, PublishAtForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="schedule_publication",
-                title=_("Schedule the publication"),
-                intro=_("Approved projects are published automatically at the time you choose."),
-            )
-        at = form.cleaned_data["at"]
-        run_service(
+        return run_with_form(
             self,
             request,
             queryset,
-            lambda project: services.project_publish(project=project, actor=request.user, at=at),
-            _("“%(object)s” will be published at %(when)s."),
-            when=date_format(timezone.localtime(at), "DATETIME_FORMAT"),
+            PublishAtForm,
+            action="schedule_publication",
+            title=_("Schedule the publication"),
+            intro=_("Approved projects are published automatically at the time you choose."),
+            call=lambda project, data: services.project_publish(
+                project=project, actor=request.user, at=data["at"]
+            ),
+            done=_("“%(object)s” will be published at %(when)s."),
+            params=lambda data: {
+                "when": date_format(timezone.localtime(data["at"]), "DATETIME_FORMAT")
+            },
         )
 
     @admin.action(description=_("Close entry"), location=EVERYWHERE)
@@ -610,26 +597,18 @@ class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel…"), location=EVERYWHERE)
     def cancel(self, request, queryset):
-        form = action_form(request, CancelForm)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset,
-                form,
-                action="cancel",
-                title=_("Cancel the project"),
-                intro=_("A cancelled project cannot be reopened; the host can start a new one."),
-            )
-        reason = form.cleaned_data["reason"]
-        run_service(
+        return run_with_form(
             self,
             request,
             queryset,
-            lambda project: services.project_cancel(
-                project=project, actor=request.user, reason=reason
+            CancelForm,
+            action="cancel",
+            title=_("Cancel the project"),
+            intro=_("A cancelled project cannot be reopened; the host can start a new one."),
+            call=lambda project, data: services.project_cancel(
+                project=project, actor=request.user, reason=data["reason"]
             ),
-            _("“%(object)s” is cancelled."),
+            done=_("“%(object)s” is cancelled."),
         )
 
 

@@ -1,10 +1,7 @@
 """Reads about hosts and projects that need care: permissions, joins."""
 
-from django.db.models import QuerySet
-
-from accounts.roles import is_programme_staff
 from programs.selectors import is_coordinator_of
-from projects.models import HostMembership, HostOrganization, Project
+from projects.models import HostMembership, Project
 
 
 def is_host_member(user, organization_id: int) -> bool:
@@ -18,12 +15,6 @@ def may_edit_project(user, project: Project) -> bool:
     return is_host_member(user, project.organization_id) or is_coordinator_of(
         user, project.region_id
     )
-
-
-def organizations_for(user) -> QuerySet[HostOrganization]:
-    if is_programme_staff(user):
-        return HostOrganization.objects.all()
-    return HostOrganization.objects.filter(memberships__user=user)
 
 
 def project_members(project: Project):
