@@ -355,42 +355,47 @@ def _past() -> dt.datetime:
     return timezone.localtime() - dt.timedelta(days=1)
 
 
+# The times are computed when each test runs, not when pytest collects the module: a run that
+# crosses the hour would otherwise type one time and look for another.
+_URL = "https://meet.example.jp/kitami-hakka"
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "typed"),
     [
         (
-            {
+            lambda: {
                 "propose-slot_1_start": _local(_soon(hours=2)),
                 "propose-slot_1_end": _local(_soon(hours=1)),
             },
             "slot_1_end",
-            "https://meet.example.jp/kitami-hakka",
+            lambda: _URL,
         ),
-        ({"propose-meeting_url": ""}, "meeting_url", _local(_soon())),
+        (lambda: {"propose-meeting_url": ""}, "meeting_url", lambda: _local(_soon())),
         (
-            {"propose-mode": "onsite", "propose-meeting_url": "", "propose-place": ""},
+            lambda: {"propose-mode": "onsite", "propose-meeting_url": "", "propose-place": ""},
             "place",
-            _local(_soon()),
+            lambda: _local(_soon()),
         ),
         (
-            {
+            lambda: {
                 "propose-slot_1_start": "",
                 "propose-slot_1_end": "",
                 "propose-slot_2_start": "",
                 "propose-slot_2_end": "",
             },
             "slot_1_start",
-            "https://meet.example.jp/kitami-hakka",
+            lambda: _URL,
         ),
         (
-            {
+            lambda: {
                 "propose-slot_2_start": _local(_past()),
                 "propose-slot_2_end": _local(_past() + dt.timedelta(hours=1)),
             },
             "slot_2_start",
-            "https://meet.example.jp/kitami-hakka",
+            lambda: _URL,
         ),
-        ({"propose-slot_2_end": ""}, "slot_2_end", _local(_soon(days=4))),
+        (lambda: {"propose-slot_2_end": ""}, "slot_2_end", lambda: _local(_soon(days=4))),
     ],
     ids=["end-before-start", "online-no-url", "onsite-no-place", "no-slot", "past", "half"],
 )
@@ -399,15 +404,14 @@ def test_bad_slot_input_shows_the_error_by_the_field_keeps_what_was_typed_writes
 ):
     application, _student, member, _ = application_in(A.INTERVIEWING)
     client.force_login(member)
-    response = client.post(
-        f"/host/entries/{application.pk}/interviews/", _propose_data(member, **overrides)
-    )
+    data = _propose_data(member, **overrides())
+    response = client.post(f"/host/entries/{application.pk}/interviews/", data)
     assert response.status_code == 400
     form = response.context["propose_form"]
     assert field in form.errors
     assert _has_japanese(" ".join(form.errors[field]))
     html = response.content.decode()
-    assert typed in html
+    assert typed() in html
     assert f'id="id_propose-{field}_error"' in html  # the error sits by its field
     assert not Interview.objects.filter(application=application).exists()
     application.refresh_from_db()
