@@ -4,6 +4,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -54,7 +55,22 @@ class StatusChange(models.Model):
         get_latest_by = "created_at"
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.status_label(self.from_status)} → {self.status_label(self.to_status)}"
+
+    @classmethod
+    def status_label(cls, value: str) -> str:
+        """A status code as its translated label, from the parent model's status choices
+        (read from the model, no query); a code since removed stays readable as itself."""
+        if not value:
+            return "—"
+        for field in cls._meta.concrete_fields:
+            if field.many_to_one and field.name != "changed_by":
+                try:
+                    choices = field.related_model._meta.get_field("status").flatchoices
+                except FieldDoesNotExist:
+                    continue
+                return str(dict(choices).get(value, value))
+        return value
 
 
 def status_check(

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.workflow import status_check
@@ -74,7 +75,7 @@ class Orientation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.placement} ({self.starts_at:%Y-%m-%d})"
+        return f"{self.placement} ({timezone.localtime(self.starts_at):%Y-%m-%d})"
 
 
 class ReviewPlanCadence(models.IntegerChoices):

@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from projects.models import HostMembership
+
 from . import services
 from .forms import ReviewPartForm, SurveyForm
 from .models import ReviewSession, SurveyResponse
@@ -20,8 +22,14 @@ def _review_for(request, pk: int) -> tuple[ReviewSession, str]:
         ReviewSession.objects.select_related(
             "placement__application__project__organization", "placement__application__student"
         ).filter(
+            # The host's side through a subquery: a join on the memberships would give one
+            # row per member of the host, and get() would find several.
             Q(placement__application__student=request.user)
-            | Q(placement__application__project__organization__memberships__user=request.user)
+            | Q(
+                placement__application__project__organization__in=HostMembership.objects.filter(
+                    user=request.user
+                ).values("organization")
+            )
         ),
         pk=pk,
     )

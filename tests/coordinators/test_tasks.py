@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from coordinators.models import ReviewSession
 from coordinators.tasks import digest_for, send_review_reminders, send_weekly_digests
+from notifications.delivery import render
 from notifications.models import Notification
 from programs import services as program_services
 from tests.factories import CoordinatorFactory, RegionFactory
@@ -34,6 +35,24 @@ def test_review_due_reminds_all_three_parties_once_and_missed_alerts_coordinator
     assert [(r.email, r.context["review_id"]) for r in missed_rows] == [
         (coordinator.email, missed.pk)
     ]
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_review_due_email_leads_students_and_hosts_to_their_part(language):
+    placement, student, member, coordinator = placement_in("active")
+    review = ReviewSession.objects.create(
+        placement=placement, due_on=timezone.localdate() + dt.timedelta(days=1)
+    )
+    type(student).objects.update(preferred_language=language)
+    send_review_reminders()
+    rows = Notification.objects.filter(event="review_due", channel="email")
+    for row in rows:
+        text, html = render(row)[1:]
+        if row.email == coordinator.email:
+            assert f"/admin/coordinators/reviewsession/{review.pk}/change/" in text
+        else:
+            assert f"/reviews/{review.pk}/" in text, row.email
+            assert f"/reviews/{review.pk}/" in html, row.email
 
 
 def test_reviews_of_finished_placements_are_left_alone():

@@ -27,6 +27,18 @@ def test_student_and_host_write_their_own_part(client):
     assert (review.student_notes, review.host_notes) == ("試作品が完成", "期待以上")
 
 
+def test_a_host_with_several_members_opens_the_review_for_each_party(client):
+    # Reviews were once found through a join on the memberships: one row per member, and a
+    # server error as soon as a host had two.
+    review, student, member, _ = _review()
+    second = HostMemberFactory(organization=member.host_memberships.get().organization)
+    for user in (student, member, second):
+        client.force_login(user)
+        response = client.get(f"/reviews/{review.pk}/")
+        assert response.status_code == 200, user
+        assert review.placement.application.project.title in response.content.decode()
+
+
 def test_others_get_404_on_a_review(client):
     review, *_ = _review()
     for outsider in (StudentFactory(), HostMemberFactory()):
