@@ -55,3 +55,34 @@ def admin_action(page, action_label: str) -> None:
     page.get_by_label("操作:").select_option(label=action_label)
     page.get_by_role("button", name="実行").click()
     page.wait_for_load_state()
+
+
+def console_errors(page, errors: list[str] | None = None) -> list[str]:
+    """Start collecting what the page reports as broken, into `errors` (a new list unless
+    given): console errors (a failed script, a resource not found: its address follows the
+    message) and uncaught exceptions, each after the address of the page."""
+    errors = [] if errors is None else errors
+
+    def console(msg) -> None:
+        if msg.type == "error":
+            source = msg.location.get("url", "")
+            errors.append(f"{page.url}: {msg.text}" + (f" <{source}>" if source else ""))
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    return errors
+
+
+def failed_responses(page, failed: list[str] | None = None) -> list[str]:
+    """Start collecting the responses with an error status the page receives (its documents and
+    resources), into `failed` (a new list unless given), as "404 /path"."""
+    failed = [] if failed is None else failed
+    page.on(
+        "response",
+        lambda response: (
+            failed.append(f"{response.status} {urlsplit(response.url).path}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    return failed
