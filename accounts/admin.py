@@ -1,18 +1,31 @@
 """Admin for users and invitations, and the bases every app's admin uses: read-only status
-history, and admin actions that run a service per selected row."""
+history, admin actions that run a service per selected row, CSV export of every list."""
 
+import csv
+import datetime as dt
+import logging
+import re
 from collections.abc import Callable
+from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, label_for_field, lookup_field
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
+from django.db.models import Max, Min
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, PersonalDataChange, User
@@ -53,7 +66,8 @@ class StatusLabelsMixin:
 
     def _status_label(self, value: str):
         if not value:
-            return None  # the admin shows its empty-value dash
+            # Its empty-value dash: None would read "None" in a read-only inline.
+            return self.get_empty_value_display()
         try:
             return self.status_choices(value).label
         except ValueError:
@@ -108,7 +122,175 @@ def lookup_column(model: type[models.Model], path: str, description=None):
     return column
 
 
-class StatusChangeAdmin(ReadOnlyAdminMixin, StatusLabelsMixin, admin.ModelAdmin):
+# CSV export of every changelist ------------------------------------------------------------
+
+export_log = logging.getLogger("audit.admin_export")
+
+# A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Columns never written to a file, whatever a list shows: credentials and signed-link secrets.
+SECRET_COLUMN = re.compile(r"(^|_)(password|token|secret|key|otp|recovery)(_|$)", re.IGNORECASE)
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return pgettext("CSV cell", "Yes") if value else pgettext("CSV cell", "No")
+    if isinstance(value, int | float | Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    # A display method may return markup for the page; the file gets its text.
+    text = strip_tags(value) if isinstance(value, SafeData) else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def export_columns(modeladmin, request) -> list[str]:
+    """The list's columns that go into the file: all shown ones but the checkbox and secrets."""
+    excluded = set(getattr(modeladmin, "export_exclude", ()))
+    return [
+        name
+        for name in modeladmin.get_list_display(request)
+        if isinstance(name, str)
+        and name != "action_checkbox"
+        and name not in excluded
+        and not SECRET_COLUMN.search(name.rsplit(LOOKUP_SEP, 1)[-1])
+    ]
+
+
+@admin.action(description=_("Export the selected rows as CSV"), permissions=["view"])
+def export_csv(modeladmin, request, queryset):
+    """The selected rows (or, with "select all", every filtered one) with the list's columns:
+    headers are the columns' translated names, choices their labels, and the file is UTF-8
+    with a BOM so that Excel opens the Japanese text correctly.
+
+    The queryset is the user's own changelist (a coordinator's region only) with the list's
+    select_related, so the file costs the same few queries for 3 rows or 3,000. Each export is
+    logged (who, which model, how many rows): the file holds personal data.
+    """
+    names = export_columns(modeladmin, request)
+    opts = modeladmin.opts
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"{opts.model_name}-{timezone.localdate():%Y%m%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([capfirst(label_for_field(name, opts.model, modeladmin)) for name in names])
+    rows = 0
+    for obj in queryset.iterator(chunk_size=2000):
+        row = []
+        for name in names:
+            field, _attr, value = lookup_field(name, obj, modeladmin)
+            if field is not None and field.flatchoices:
+                value = dict(field.flatchoices).get(value, value)
+            row.append(_csv_cell(value))
+        writer.writerow(row)
+        rows += 1
+    export_log.info(
+        "CSV export: user %s exported %d %s rows",
+        request.user.pk,
+        rows,
+        opts.label,
+        extra={"user_id": request.user.pk, "model": opts.label, "rows": rows},
+    )
+    return response
+
+
+# Every changelist of the site offers the export, next to "delete selected".
+admin.site.add_action(export_csv, "export_csv")
+
+
+# A date hierarchy that does not read the whole table --------------------------------------
+
+
+def date_drilldown(cl) -> dict:
+    """What Django's date hierarchy shows, from the first and last date of the list only.
+
+    Django lists the years (months, days) that have rows with a SELECT DISTINCT over every
+    row of the list, which at 100,000 entries is the slowest query of the page. One MIN/MAX,
+    which the date's index answers from its ends, gives the span instead: a year or month of
+    that span without rows is offered too, and shows an empty list.
+    """
+    field_name = cl.date_hierarchy
+    field = get_fields_from_path(cl.model, field_name)[-1]
+    year, month, day = (cl.params.get(f"{field_name}__{part}") for part in ("year", "month", "day"))
+    year_field, month_field, day_field = (f"{field_name}__{p}" for p in ("year", "month", "day"))
+    context = {"show": True, "back": None, "choices": [], "field_name": field.verbose_name}
+
+    def link(filters):
+        return cl.get_query_string(filters, [f"{field_name}__"])
+
+    if year and month and day:
+        date = dt.date(int(year), int(month), int(day))
+        context["back"] = {
+            "link": link({year_field: year, month_field: month}),
+            "title": capfirst(formats.date_format(date, "YEAR_MONTH_FORMAT")),
+        }
+        context["choices"] = [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}]
+        return context
+    span = cl.queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    first, last = span["first"], span["last"]
+    if first is None or last is None:
+        return context
+    if isinstance(first, dt.datetime):
+        first, last = (timezone.localtime(v) if timezone.is_aware(v) else v for v in (first, last))
+    if not (year or month) and first.year == last.year:
+        year = first.year
+        if first.month == last.month:
+            month = first.month
+    if year and month:
+        context["back"] = {"link": link({year_field: year}), "title": str(year)}
+        context["choices"] = [
+            {
+                "link": link({year_field: year, month_field: month, day_field: number}),
+                "title": capfirst(
+                    formats.date_format(dt.date(int(year), int(month), number), "MONTH_DAY_FORMAT")
+                ),
+            }
+            for number in range(first.day, last.day + 1)
+        ]
+    elif year:
+        context["back"] = {"link": link({}), "title": gettext("All dates")}
+        context["choices"] = [
+            {
+                "link": link({year_field: year, month_field: number}),
+                "title": capfirst(
+                    formats.date_format(dt.date(int(year), number, 1), "YEAR_MONTH_FORMAT")
+                ),
+            }
+            for number in range(first.month, last.month + 1)
+        ]
+    else:
+        context["choices"] = [
+            {"link": link({year_field: str(number)}), "title": str(number)}
+            for number in range(first.year, last.year + 1)
+        ]
+    return context
+
+
+class SpanDateHierarchyChangeList(ChangeList):
+    @cached_property
+    def date_drilldown(self) -> dict:
+        return date_drilldown(self)
+
+
+class BigListAdminMixin:
+    """For lists that grow with the programme (entries, status histories): no unfiltered
+    total ("N of M", a second COUNT over the table) and a date hierarchy from MIN/MAX."""
+
+    show_full_result_count = False
+    change_list_template = "admin/big_change_list.html"
+
+    def get_changelist(self, request, **kwargs):
+        return SpanDateHierarchyChangeList
+
+
+class StatusChangeAdmin(BigListAdminMixin, ReadOnlyAdminMixin, StatusLabelsMixin, admin.ModelAdmin):
     """The status history as its own list; subclasses set `model`, `status_choices` and
     `parent = lookup_column(<Model>, "<fk>", <ParentModel>._meta.verbose_name)` (the parent
     foreign keys have no verbose_name, so their default label is not translated)."""
@@ -239,6 +421,44 @@ def run_with_form(
         **(params(data) if params else {}),
     )
     return None
+
+
+def run_reminders(modeladmin, request, queryset, call: Callable, *, nothing_due) -> int:
+    """Run a reminder service on each selected row, `call(obj)` returning how many reminders
+    it wrote now, and report in one message per outcome how many rows were reminded and how
+    many skipped: already reminded today (0 written), nothing to remind of (InvalidTransition,
+    reported with `nothing_due`, a text with "%(count)d"), or not the user's region."""
+    objects = list(queryset)
+    if not objects:
+        _nothing_to_change(modeladmin, request)
+        return 0
+    sent = already = nothing = refused = 0
+    for obj in objects:
+        try:
+            written = call(obj)
+        except InvalidTransition:
+            nothing += 1
+        except TransitionNotAllowed:
+            refused += 1
+        else:
+            if written:
+                sent += 1
+            else:
+                already += 1
+    reports = (
+        (sent, gettext("Reminders sent: %(count)d."), messages.SUCCESS),
+        (already, gettext("Skipped, already reminded today: %(count)d."), messages.WARNING),
+        (nothing, nothing_due, messages.WARNING),
+        (
+            refused,
+            gettext("Not sent, only the coordinators of its region may do this: %(count)d."),
+            messages.ERROR,
+        ),
+    )
+    for count, text, level in reports:
+        if count:
+            modeladmin.message_user(request, text % {"count": count}, level)
+    return sent
 
 
 class _LowercaseEmailMixin:

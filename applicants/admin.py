@@ -3,18 +3,21 @@ coordinator's moves on entries and placements are actions that call the services
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
     EVERYWHERE,
+    BigListAdminMixin,
     ReadOnlyAdminMixin,
     StatusChangeAdmin,
     StatusChangeInline,
     lookup_column,
+    run_reminders,
     run_service,
     run_with_form,
 )
-from programs.admin import RegionScopedAdminMixin
+from programs.admin import FlowStep, RegionScopedAdminMixin, StepTrackerMixin
 
 from . import services
 from .models import (
@@ -32,6 +35,14 @@ from .models import (
     PlacementStatusChange,
     StudentProfile,
 )
+from .selectors import entry_step
+
+# The step of the flow a placement stands at (step 7 until the orientation is held).
+PLACEMENT_STEP = {
+    PlacementStatus.PREPARING: 7,
+    PlacementStatus.ACTIVE: 8,
+    PlacementStatus.COMPLETED: 8,
+}
 
 # Entry-owned rows reach their region through the project the entry is for.
 ENTRY_REGION = "application__project__region"
@@ -108,7 +119,9 @@ class EndEarlyForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(
+    BigListAdminMixin, StepTrackerMixin, RegionScopedAdminMixin, admin.ModelAdmin
+):
     region_field = "project__region"
     region = lookup_column(Application, "project__region")
     list_display = (
@@ -120,7 +133,8 @@ class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "pre_assignment_submitted_at",
     )
     list_filter = ("status", "project__region", "decline_reason")
-    list_select_related = ("student", "project__region")
+    # Every column's related row (the project's and region's names) comes with the page.
+    list_select_related = ("student", "project", "project__region")
     search_fields = (
         "student__email",
         "student__name",
@@ -141,7 +155,32 @@ class ApplicationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = (ApplicationFileInline, InterviewInline, ApplicationStatusChangeInline)
-    actions = ("start_screening", "invite_to_interview", "offer", "decline")
+    actions = ("start_screening", "invite_to_interview", "offer", "decline", "send_reminder")
+
+    def flow_step(self, obj: Application) -> FlowStep:
+        step = entry_step(obj)
+        if step is None:
+            note = gettext("The entry is closed: %(status)s.") % {
+                "status": obj.get_status_display()
+            }
+            return FlowStep(None, note)
+        return FlowStep(step)
+
+    @admin.action(
+        description=_("Send the student a reminder (pre-assignment, interview time)"),
+        location=EVERYWHERE,
+    )
+    def send_reminder(self, request, queryset):
+        run_reminders(
+            self,
+            request,
+            queryset,
+            lambda entry: services.application_remind(application=entry, actor=request.user),
+            nothing_due=gettext(
+                "Skipped, nothing waits on the student (no pre-assignment due, no interview "
+                "time to choose): %(count)d."
+            ),
+        )
 
     @admin.action(description=_("Start screening"), location=EVERYWHERE)
     def start_screening(self, request, queryset):
@@ -206,7 +245,7 @@ class ApplicationStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
 
 
 @admin.register(ApplicationFile)
-class ApplicationFileAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class ApplicationFileAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """Files come in through the entry form only; staff may look and delete, not add or edit."""
 
     region_field = ENTRY_REGION
@@ -251,7 +290,7 @@ class InterviewStatusChangeInline(StatusChangeInline):
 
 
 @admin.register(Interview)
-class InterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class InterviewAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = ENTRY_REGION
     student = lookup_column(Interview, "application__student")
     project = lookup_column(Interview, "application__project")
@@ -290,7 +329,7 @@ class InterviewStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
 
 
 @admin.register(InterviewSlot)
-class InterviewSlotAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class InterviewSlotAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = INTERVIEW_REGION
     list_display = ("interview", "starts_at", "ends_at", "chosen")
     list_filter = ("chosen", INTERVIEW_REGION)
@@ -306,7 +345,7 @@ class InterviewSlotAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(InterviewFeedback)
-class InterviewFeedbackAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class InterviewFeedbackAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = INTERVIEW_REGION
     list_display = ("interview", "author", "recommendation", "created_at")
     list_filter = ("recommendation", INTERVIEW_REGION)
@@ -333,7 +372,7 @@ class PlacementStatusChangeInline(StatusChangeInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class PlacementAdmin(BigListAdminMixin, StepTrackerMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = ENTRY_REGION
     student = lookup_column(Placement, "application__student")
     project = lookup_column(Placement, "application__project")
@@ -363,6 +402,11 @@ class PlacementAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     ordering = ("-created_at",)
     inlines = (PlacementStatusChangeInline,)
     actions = ("activate", "complete", "end_early")
+
+    def flow_step(self, obj: Placement) -> FlowStep:
+        if obj.status == Placement.Status.ENDED_EARLY:
+            return FlowStep(None, gettext("The placement ended early."))
+        return FlowStep(PLACEMENT_STEP[obj.status])
 
     @admin.action(description=_("Activate (the start orientation was held)"), location=EVERYWHERE)
     def activate(self, request, queryset):

@@ -1,5 +1,6 @@
 """Writes for step 6: entries, interviews, mutual agreement and the placement it creates."""
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -774,3 +775,76 @@ def retention_anonymise(*, now=None) -> dict[str, int]:
         student_account_delete(user=user)
         accounts += 1
     return {"entries": entries, "accounts": accounts}
+
+
+# Reminders a coordinator sends from the admin -------------------------------------------------
+
+reminder_log = logging.getLogger("applicants.reminders")
+
+
+def application_remind(*, application: Application, actor: User) -> int:
+    """Remind the student of what their entry waits for from them: the pre-assignment (事前課題)
+    before its deadline, and an interview time to choose from the proposed slots.
+
+    Each reminder goes out at most once a day (the dedupe key holds the date), so a repeated
+    click writes nothing. Returns how many reminders were written now (0: already reminded
+    today). Raises TransitionNotAllowed unless the actor coordinates the project's region (or
+    is staff), InvalidTransition when nothing waits on the student.
+    """
+    from programs.selectors import is_coordinator_of
+
+    with transaction.atomic():
+        application = Application.objects.select_related("student", "project").get(
+            pk=application.pk
+        )
+        project = application.project
+        if not is_coordinator_of(actor, project.region_id):
+            raise TransitionNotAllowed(f"{actor} may not remind for entry {application.pk}")
+        now = timezone.now()
+        today = timezone.localdate(now).isoformat()
+        reminders = []
+        if application.status in Application.ACTIVE_STATES and application.student.is_active:
+            deadline = project.pre_assignment_deadline
+            if (
+                project.pre_assignment_brief
+                and application.pre_assignment_submitted_at is None
+                and deadline is not None
+                and deadline > now
+            ):
+                reminders.append(
+                    (
+                        "pre_assignment_reminder",
+                        _context(application, deadline=deadline.isoformat()),
+                        f"application:{application.pk}:pre_assignment_reminder:{today}",
+                    )
+                )
+            waiting = application.interviews.filter(
+                status=Interview.Status.PROPOSED, slots__starts_at__gt=now
+            ).distinct()
+            for interview_id in waiting.values_list("pk", flat=True).order_by("pk"):
+                reminders.append(
+                    (
+                        "interview_pick_reminder",
+                        _context(application, interview_id=interview_id),
+                        f"interview:{interview_id}:pick_reminder:{today}",
+                    )
+                )
+        if not reminders:
+            raise InvalidTransition(f"entry {application.pk} waits on nothing from the student")
+        written = 0
+        for event, context, key in reminders:
+            if notify(
+                event=event,
+                recipients=[Recipient.of(application.student)],
+                context=context,
+                dedupe_key=key,
+            ):
+                written += 1
+    reminder_log.info(
+        "entry %s: %d of %d reminders sent by user %s",
+        application.pk,
+        written,
+        len(reminders),
+        actor.pk,
+    )
+    return written

@@ -1,29 +1,26 @@
 """Admin for coordinator profiles, start orientations, reviews and surveys; steps 7 and 8, the
 end of a placement and the next cycle are actions on the placement that call the services."""
 
-import csv
-import datetime as dt
-from decimal import Decimal
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import label_for_field, lookup_field
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import Max
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
     EVERYWHERE,
+    BigListAdminMixin,
     ReadOnlyAdminMixin,
     action_form,
     action_form_page,
     lookup_column,
+    run_reminders,
     run_service,
     run_with_form,
 )
@@ -31,9 +28,10 @@ from accounts.roles import is_programme_staff
 from accounts.workflow import InvalidTransition
 from applicants import admin as applicants_admin
 from applicants.models import Placement
-from programs.admin import RegionScopedAdminMixin
-from programs.selectors import flow_steps
+from programs.admin import ALL_DONE, FlowStep, RegionScopedAdminMixin, StepTrackerMixin
+from projects import admin as projects_admin
 from projects import services as project_services
+from projects.models import HostOrganization, IntakeInterview, Project
 
 from . import services
 from .models import (
@@ -44,6 +42,13 @@ from .models import (
     Survey,
     SurveyQuestion,
     SurveyResponse,
+)
+from .selectors import (
+    HOST_COLUMNS,
+    PLACEMENT_PROJECT_STATES,
+    PROJECT_STATUS_STEP,
+    _host_card,
+    _project_step,
 )
 
 # Placement-owned rows reach their region through the project the entry was for.
@@ -57,59 +62,6 @@ PLACEMENT_SEARCH = (
     "placement__application__project__title",
     "placement__application__project__organization__name",
 )
-# The step of the flow a placement stands at (step 7 until the orientation is held).
-PLACEMENT_STEP = {
-    Placement.Status.PREPARING: 7,
-    Placement.Status.ACTIVE: 8,
-    Placement.Status.COMPLETED: 8,
-}
-
-
-# CSV export of a changelist ----------------------------------------------------------------
-
-# A cell starting with one of these runs as a formula when the file is opened in a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return pgettext("CSV cell", "Yes") if value else pgettext("CSV cell", "No")
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
-
-
-@admin.action(description=_("Export the selected rows as CSV"), permissions=["view"])
-def export_csv(modeladmin, request, queryset):
-    """The selected rows (or all the filtered ones) with the list's columns, as UTF-8 with a BOM
-    so that Excel opens the Japanese text correctly."""
-    names = [name for name in modeladmin.get_list_display(request) if name != "action_checkbox"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"{modeladmin.opts.model_name}-{timezone.localdate():%Y%m%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [capfirst(label_for_field(name, modeladmin.model, modeladmin)) for name in names]
-    )
-    for obj in queryset:
-        row = []
-        for name in names:
-            field, _attr, value = lookup_field(name, obj, modeladmin)
-            if field is not None and field.flatchoices:
-                value = dict(field.flatchoices).get(value, value)
-            row.append(_csv_cell(value))
-        writer.writerow(row)
-    return response
 
 
 def _only_when(statuses, call):
@@ -231,7 +183,7 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Orientation)
-class OrientationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class OrientationAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """Written by the services only: scheduled from the placement (which sends the invitations),
     recorded here by the action (which starts the placement)."""
 
@@ -293,7 +245,7 @@ class OrientationAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     )
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
-    actions = ("record_held", export_csv)
+    actions = ("record_held",)
 
     def has_add_permission(self, request):
         return False
@@ -454,7 +406,7 @@ class ReviewSessionForm(forms.ModelForm):
 
 
 @admin.register(ReviewSession)
-class ReviewSessionAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class ReviewSessionAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """Sessions come from the placement's cadence; the coordinator writes their part here (which
     marks the session held), and sees the student's and the host's part as they wrote it."""
 
@@ -483,7 +435,23 @@ class ReviewSessionAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("held_at", "student_notes", "host_notes", "host_link")
     date_hierarchy = "due_on"
     ordering = ("-due_on", "-id")
-    actions = (export_csv,)
+    actions = ("send_reminder",)
+
+    @admin.action(
+        description=_("Remind the student and the host to write their part"),
+        location=EVERYWHERE,
+    )
+    def send_reminder(self, request, queryset):
+        run_reminders(
+            self,
+            request,
+            queryset,
+            lambda review: services.review_remind(review=review, actor=request.user),
+            nothing_due=gettext(
+                "Skipped, not due or nothing left to write (held, not running, more than a "
+                "week away, or both parts written): %(count)d."
+            ),
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -605,9 +573,6 @@ class PlacementAdmin(applicants_admin.PlacementAdmin):
         "orientation",
     )
     inlines = (OrientationInline, ReviewSessionInline, *applicants_admin.PlacementAdmin.inlines)
-    # The term filter costs a query; dropping the unfiltered total ("N of M") pays for it, so
-    # the list stays within the applicants' list's budget.
-    show_full_result_count = False
     actions = (
         "schedule_orientation",
         "activate",
@@ -615,7 +580,6 @@ class PlacementAdmin(applicants_admin.PlacementAdmin):
         "complete",
         "end_early",
         "start_next_project",
-        export_csv,
     )
 
     @admin.display(description=_("start orientation"), ordering="orientation__starts_at")
@@ -624,13 +588,6 @@ class PlacementAdmin(applicants_admin.PlacementAdmin):
             return obj.orientation.starts_at
         except ObjectDoesNotExist:
             return None
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None:
-            step = PLACEMENT_STEP.get(obj.status)
-            labels = {number: label for number, label, _text in flow_steps()}
-            context.update(steps=flow_steps(), step=step, step_label=labels.get(step))
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description=_("Schedule the start orientation…"), location=EVERYWHERE)
     def schedule_orientation(self, request, queryset):
@@ -775,7 +732,7 @@ class SurveyQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class SurveyResponseAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     # The response keeps its own copy of the region, so it stays scoped after the placement.
     region_field = "region"
     list_display = (
@@ -800,4 +757,100 @@ class SurveyResponseAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("created_at",)
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    actions = (export_csv,)
+
+
+# The step tracker on the pages of hosts and projects -----------------------------------------
+# The step comes from the pipeline board's own rules (coordinators.selectors), so a host's page
+# and its card on the board agree; the projects app may not import coordinators, so the step
+# is added here by subclasses, as for the placement above.
+
+STEP_OF_COLUMN = {key: int(mark) for key, mark, _label, _hint in HOST_COLUMNS if mark.isdigit()}
+
+
+def _project_rows(projects) -> list[dict]:
+    rows = list(
+        projects.annotate(since=Max("status_changes__created_at")).values(
+            "pk", "organization_id", "title", "status", "term_id", "created_at", "since"
+        )
+    )
+    for row in rows:
+        row["since"] = row["since"] or row["created_at"]
+    return rows
+
+
+def _placements_by_project(project_ids) -> dict[int, list[dict]]:
+    """The placements that can still move their host, as the board reads them."""
+    found: dict[int, list[dict]] = {}
+    placements = Placement.objects.filter(
+        application__project__in=project_ids,
+        application__project__status__in=PLACEMENT_PROJECT_STATES,
+    ).annotate(since=Max("status_changes__created_at"))
+    for row in placements.values(
+        "pk", "status", "application_id", "application__project_id", "created_at", "since"
+    ):
+        row["since"] = row["since"] or row["created_at"]
+        found.setdefault(row["application__project_id"], []).append(row)
+    return found
+
+
+def project_flow_step(project: Project) -> FlowStep:
+    """Where a project puts its host: its status, and its placements for steps 7 and 8."""
+    if project.status == Project.Status.COMPLETED:
+        return FlowStep(ALL_DONE, gettext("The project is completed."))
+    if project.status not in PROJECT_STATUS_STEP:
+        return FlowStep(None, gettext("The project is cancelled."))
+    (row,) = _project_rows(Project.objects.filter(pk=project.pk))
+    step, _since = _project_step(row, _placements_by_project([project.pk]).get(project.pk, []))
+    return FlowStep(step)
+
+
+def host_flow_step(host: HostOrganization) -> FlowStep:
+    """Where a host stands, as on the pipeline board: the furthest step of its open projects,
+    its intake while that is open, or between one cycle and the next."""
+    projects = _project_rows(Project.objects.filter(organization=host))
+    column, card = _host_card(
+        {"pk": host.pk, "name": host.name, "created_at": host.created_at},
+        projects,
+        _placements_by_project([p["pk"] for p in projects]),
+        term=None,
+        now=timezone.now(),
+    )
+    notes = []
+    if card.cycle > 1:
+        notes.append(gettext("Cycle %(cycle)d") % {"cycle": card.cycle})
+    title = next((p["title"] for p in projects if p["pk"] == card.project_pk), None)
+    if title:
+        notes.append(gettext("from the project “%(project)s”") % {"project": title})
+    if column == "next_cycle" and card.step is None:
+        notes.append(gettext("The next project starts again at step 4."))
+        return FlowStep(ALL_DONE, " · ".join(notes))
+    step = card.step if column == "next_cycle" else STEP_OF_COLUMN[column]
+    open_intake = IntakeInterview.objects.filter(
+        organization=host,
+        outcome__in=[IntakeInterview.Outcome.PENDING, IntakeInterview.Outcome.HOLD],
+    )
+    if step == 4 and card.project_pk is None and open_intake.exists():
+        step = 3  # the board too shows a host without a project at its open intake
+    return FlowStep(step, " · ".join(notes))
+
+
+admin.site.unregister(HostOrganization)
+
+
+@admin.register(HostOrganization)
+class HostOrganizationAdmin(StepTrackerMixin, projects_admin.HostOrganizationAdmin):
+    """The projects' host admin with the step the host stands at."""
+
+    def flow_step(self, obj: HostOrganization) -> FlowStep:
+        return host_flow_step(obj)
+
+
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectAdmin(StepTrackerMixin, projects_admin.ProjectAdmin):
+    """The projects' admin with the step the project puts its host at."""
+
+    def flow_step(self, obj: Project) -> FlowStep:
+        return project_flow_step(obj)

@@ -1,5 +1,6 @@
 """Writes for coordinators: appointing one to a region with access to the admin."""
 
+import logging
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
@@ -420,3 +421,68 @@ def survey_answer(*, response: SurveyResponse, actor: User, answers: dict) -> Su
         response.submitted_at = timezone.now()
         response.save(update_fields=["answers", "submitted_at"])
     return response
+
+
+# Reminders a coordinator sends from the admin -------------------------------------------------
+
+reminder_log = logging.getLogger("coordinators.reminders")
+
+# A review is "due" for a reminder from this many days before its date, and after it.
+REVIEW_REMINDER_DAYS = 7
+
+
+def review_remind(*, review: ReviewSession, actor: User) -> int:
+    """Remind the parties whose part of a due review is not written yet: the student, and the
+    host's members for the host's part.
+
+    Due means not held, of a running placement, dated within REVIEW_REMINDER_DAYS or past.
+    Sent at most once a day (the dedupe key holds the date), so a repeated click writes
+    nothing. Returns how many people were reminded now (0: already reminded today). Raises
+    TransitionNotAllowed unless the actor coordinates the project's region (or is staff),
+    InvalidTransition when the review is not due or both parts are written.
+    """
+    with transaction.atomic():
+        review = ReviewSession.objects.select_related(
+            "placement__application__student", "placement__application__project"
+        ).get(pk=review.pk)
+        application = review.placement.application
+        project = application.project
+        if not is_coordinator_of(actor, project.region_id):
+            raise TransitionNotAllowed(f"{actor} may not remind for review {review.pk}")
+        today = timezone.localdate()
+        if (
+            review.held_at is not None
+            or review.placement.status != Placement.Status.ACTIVE
+            or review.due_on > today + timedelta(days=REVIEW_REMINDER_DAYS)
+        ):
+            raise InvalidTransition(f"review {review.pk} is not due")
+        people = []
+        if not review.student_notes.strip():
+            people.append(application.student)
+        if not review.host_notes.strip():
+            people += project_members(project)
+        recipients = {u.pk: Recipient.of(u) for u in people if u.is_active}
+        if not recipients:
+            raise InvalidTransition(f"review {review.pk} waits on no one")
+        rows = notify(
+            event="review_part_reminder",
+            recipients=recipients.values(),
+            context={
+                "review_id": review.pk,
+                "placement_id": review.placement_id,
+                "project_title": project.title,
+                "student_name": str(application.student),
+                "kind": localized(ReviewSession.Kind(review.kind).label),
+                "due_on": review.due_on.isoformat(),
+            },
+            dedupe_key=f"review:{review.pk}:part_reminder:{today.isoformat()}",
+        )
+        reminded = len({row.recipient_id for row in rows})
+    reminder_log.info(
+        "review %s: %d of %d people reminded by user %s",
+        review.pk,
+        reminded,
+        len(recipients),
+        actor.pk,
+    )
+    return reminded

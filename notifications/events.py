@@ -51,6 +51,9 @@ EVENTS: dict[str, Event] = {
         Event("orientation_scheduled", _("Start orientation scheduled or changed")),
         Event("review_at_risk", _("A review found a placement at risk")),
         Event("survey_requested", _("Survey after the internship")),
+        Event("pre_assignment_reminder", _("Reminder to hand in the pre-assignment")),
+        Event("interview_pick_reminder", _("Reminder to choose an interview time")),
+        Event("review_part_reminder", _("Reminder to write my part of a review")),
     )
 }
 

@@ -1,7 +1,11 @@
-"""Admin for regions, programmes, terms, the pamphlet, leads and inquiries; region scoping."""
+"""Admin for regions, programmes, terms, the pamphlet, leads and inquiries; region scoping and
+the step tracker on a row's page."""
+
+from dataclasses import dataclass
 
 from django.contrib import admin
 from django.http import Http404
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
@@ -26,7 +30,7 @@ from .models import (
     Region,
     Term,
 )
-from .selectors import regions_coordinated_by
+from .selectors import flow_steps, regions_coordinated_by
 
 
 class RegionScopedAdminMixin:
@@ -42,9 +46,11 @@ class RegionScopedAdminMixin:
         queryset = super().get_queryset(request)
         if is_programme_staff(request.user):
             return queryset
-        # No .distinct(): every path is a chain of foreign keys ending in one region, and a
-        # region lists a coordinator at most once, so filtering on one user repeats no row.
-        return queryset.filter(**{f"{self.region_field}__coordinators": request.user})
+        # The row's region id is looked up in the user's few rows of the coordinators table
+        # (indexed by user), so the list and its count join neither the region nor its
+        # coordinators; a subquery, unlike a join, repeats no row, so there is no .distinct().
+        regions = Region.coordinators.through.objects.filter(user=request.user)
+        return queryset.filter(**{f"{self.region_field}__in": regions.values("region_id")})
 
     def get_object(self, request, object_id, from_field=None):
         # The admin answers a missing id with a redirect and "doesn't exist" message; for a
@@ -66,6 +72,52 @@ class RegionScopedAdminMixin:
                 if isinstance(related_admin, RegionScopedAdminMixin):
                     kwargs.setdefault("queryset", related_admin.get_queryset(request))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# The eight steps on a row's page -------------------------------------------------------------
+
+# Past the last step: all eight are done (a host between one project and its next).
+ALL_DONE = len(flow_steps()) + 1
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """Where a row stands: `step` is 1–8, ALL_DONE, or None off the path (e.g. cancelled);
+    `note` says more (the cycle, the project it comes from, why it left the path)."""
+
+    step: int | None
+    note: str = ""
+
+
+def step_caption(found: FlowStep) -> str:
+    labels = {number: label for number, label, _text in flow_steps()}
+    if found.step in labels:
+        caption = gettext("Step %(number)d of %(total)d: %(label)s") % {
+            "number": found.step,
+            "total": len(labels),
+            "label": labels[found.step],
+        }
+    elif found.step == ALL_DONE:
+        caption = gettext("All eight steps are done.")
+    else:
+        caption = ""
+    return " · ".join(text for text in (caption, found.note) if text)
+
+
+class StepTrackerMixin:
+    """Shows the eight steps on a row's page with the one it stands at; subclasses say which
+    in `flow_step(obj)` (None shows no tracker)."""
+
+    change_form_template = "admin/step_change_form.html"
+
+    def flow_step(self, obj) -> FlowStep | None:
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        found = self.flow_step(obj) if obj is not None else None
+        if found is not None:
+            context.update(steps=flow_steps(), step=found.step, step_caption=step_caption(found))
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Region)

@@ -233,6 +233,17 @@ def test_the_placement_page_shows_its_step_and_orientation(client):
     assert {"schedule_orientation", "set_review_cadence", "complete", "end_early"} <= set(actions)
 
 
+def test_the_placement_page_reads_its_history_in_labels_and_carries_the_sites_icon(client):
+    placement, _student, _member, coordinator = placement_with_coordinator(P.PREPARING)
+    client.force_login(coordinator)
+
+    html = client.get(f"{PLACEMENTS}{placement.pk}/change/").content.decode()
+
+    assert "準備中" in html  # the first row of the history: from nothing to 準備中
+    assert ">None<" not in html and "∅" not in html and "→ preparing" not in html
+    assert 'rel="icon" href="/static/favicon.svg"' in html  # no request for /favicon.ico
+
+
 def test_an_active_placement_stands_at_step_8(client):
     placement, _student, _member, coordinator = placement_with_coordinator(P.ACTIVE)
     client.force_login(coordinator)

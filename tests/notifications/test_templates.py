@@ -68,6 +68,16 @@ CONTEXTS = {
         "entries": 1,
         "capacity": 2,
     },
+    "pre_assignment_reminder": {**APP, "deadline": "2027-07-01T14:59:00+00:00"},
+    "interview_pick_reminder": {**APP, "interview_id": 11},
+    "review_part_reminder": {
+        "review_id": 13,
+        "placement_id": 9,
+        "project_title": APP["project_title"],
+        "student_name": APP["student_name"],
+        "kind": "中間",
+        "due_on": "2027-09-01",
+    },
     "review_due": {
         "review_id": 13,
         "placement_id": 9,
