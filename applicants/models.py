@@ -224,7 +224,14 @@ class ApplicationStatusChange(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = _("entry status change")
         verbose_name_plural = _("entry status changes")
-        indexes = [models.Index(fields=["to_status", "created_at"])]
+        indexes = [
+            models.Index(fields=["to_status", "created_at"]),
+            # The funnel's "first move to X" and "ever reached X" of each entry: one index probe.
+            models.Index(
+                fields=["application", "to_status", "created_at"],
+                name="appstatuschange_first_idx",
+            ),
+        ]
 
 
 def application_file_path(instance: "ApplicationFile", filename: str) -> str:

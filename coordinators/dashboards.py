@@ -15,6 +15,24 @@ from . import selectors
 from .models import Survey
 
 
+def admin_frame(request) -> dict:
+    """The admin's context for these pages, as admin.site.each_context() gives it, less the
+    list of apps: these pages hide the sidebar that shows it, and building it costs two
+    permission queries on every request."""
+    site = admin.site
+    script_name = request.META["SCRIPT_NAME"]
+    return {
+        "site_title": site.site_title,
+        "site_header": site.site_header,
+        "site_url": script_name if site.site_url == "/" and script_name else site.site_url,
+        "has_permission": site.has_permission(request),
+        "available_apps": [],
+        "is_popup": False,
+        "is_nav_sidebar_enabled": False,
+        "log_entries": site.get_log_entries(request),
+    }
+
+
 class PipelineRegionListView(TemplateView):
     """The regions the user coordinates (all of them for programme staff)."""
 
@@ -23,7 +41,7 @@ class PipelineRegionListView(TemplateView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            **admin.site.each_context(self.request),
+            **admin_frame(self.request),
             "title": _("Regional pipelines"),
             "regions": list(regions_coordinated_by(self.request.user).order_by("position", "id")),
         }
@@ -40,20 +58,24 @@ class RegionPageMixin:
         )
         return super().dispatch(request, *args, **kwargs)
 
+    def get_terms(self) -> list[Term]:
+        """Every term, for the filter: one query, which also finds the chosen term."""
+        if not hasattr(self, "_terms"):
+            self._terms = list(Term.objects.select_related("program").order_by("-starts_on", "pk"))
+        return self._terms
+
     def get_term(self) -> Term | None:
-        if not hasattr(self, "_term"):
-            value = self.request.GET.get("term", "")
-            self._term = Term.objects.filter(pk=int(value)).first() if value.isdigit() else None
-        return self._term
+        value = self.request.GET.get("term", "")
+        return next((t for t in self.get_terms() if str(t.pk) == value), None)
 
     def get_context_data(self, **kwargs):
         term = self.get_term()
         return {
             **super().get_context_data(**kwargs),
-            **admin.site.each_context(self.request),
+            **admin_frame(self.request),
             "region": self.region,
             "term": term,
-            "terms": list(Term.objects.select_related("program").order_by("-starts_on", "pk")),
+            "terms": self.get_terms(),
             "term_query": f"?term={term.pk}" if term else "",
             "page": self.page,
         }
@@ -121,7 +143,9 @@ class PipelineFunnelView(RegionPageMixin, TemplateView):
     page = "funnel"
 
     def get_context_data(self, **kwargs):
-        funnel = selectors.pipeline_funnel(region=self.region, term=self.get_term())
+        funnel = selectors.pipeline_funnel(
+            region=self.region, term=self.get_term(), terms=self.get_terms()
+        )
         measured = [d for d in funnel.durations if d.median is not None]
         return {
             **super().get_context_data(**kwargs),

@@ -1,19 +1,37 @@
 """Reads for the coordinators' dashboards: the pipeline board, the funnel and survey results."""
 
 import datetime as dt
+import functools
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Window
-from django.db.models.functions import Coalesce, RowNumber
-from django.urls import reverse
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    BigIntegerField,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from applicants.models import Application, Placement
+from applicants.models import Application, ApplicationStatusChange, Placement
 from programs.models import Inquiry, PamphletRequest, Region, Term
 from projects.models import HostOrganization, IntakeInterview, Project
 
@@ -154,7 +172,16 @@ class Board:
 
 
 def _admin_url(model_name: str, pk: int) -> str:
-    return reverse(f"admin:{model_name}_change", args=[pk])
+    head, tail = _change_url_parts(model_name, get_script_prefix(), get_urlconf())
+    return f"{head}/{pk}/{tail}"
+
+
+@functools.lru_cache(maxsize=64)
+def _change_url_parts(model_name: str, _prefix: str, _urlconf) -> tuple[str, str]:
+    """A model's admin change URL around its pk, reversed once: a board has hundreds of
+    cards, and reverse() costs a fifth of a millisecond each on a busy machine."""
+    head, tail = reverse(f"admin:{model_name}_change", args=[0]).rsplit("/0/", 1)
+    return head, tail
 
 
 def _days(now: dt.datetime, since: dt.datetime | None) -> int | None:
@@ -169,8 +196,23 @@ def _name(name: str | None, email: str | None) -> str:
     return name or email or "—"
 
 
+def _latest_change(model, ref: str = "pk") -> Subquery:
+    """When the row of `model` at `ref` last changed status (NULL without a status-change row).
+
+    A correlated subquery reads a few index entries per row shown, where MAX over a join
+    grouped the whole history of the region."""
+    relation = model._meta.get_field("status_changes")
+    return Subquery(
+        relation.related_model.objects.filter(**{relation.field.name: OuterRef(ref)})
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+
+
 def pipeline_board(*, region: Region, term: Term | None = None, now=None) -> Board:
-    """Every host of `region` at its step and every entry by status, in nine queries.
+    """Every host of `region` at its step and every entry by status, in five queries whatever
+    the size of the region: steps 1–3, placements with their reviews, hosts with their
+    projects, the entries' counts, and the entries drawn.
 
     With `term`, hosts and entries are those of the term's projects; leads, inquiries and
     intake interviews have no term and are always shown.
@@ -187,12 +229,15 @@ def pipeline_board(*, region: Region, term: Term | None = None, now=None) -> Boa
         0,
     )
     host_columns = {key: Column(key, mark, label, hint) for key, mark, label, hint in HOST_COLUMNS}
-    host_columns["pamphlet"].cards = _lead_cards(region, now, counts)
-    host_columns["consultation"].cards = _inquiry_cards(region, now, counts)
-    host_columns["intake"].cards = _intake_cards(region, now)
-    flags, review_alerts = _review_flags(region, term, timezone.localdate(now), counts)
+    early = _early_rows(region)
+    host_columns["pamphlet"].cards = _lead_cards(early["lead"], now, counts)
+    host_columns["consultation"].cards = _inquiry_cards(early["inquiry"], now, counts)
+    host_columns["intake"].cards = _intake_cards(early["intake"], now)
+    placements_by_project, flags, review_alerts = _placements_and_reviews(
+        region, term, timezone.localdate(now), counts
+    )
     in_intake = {card.organization_id for card in host_columns["intake"].cards}
-    for column, card in _host_cards(region, term, now, flags):
+    for column, card in _host_cards(region, term, now, placements_by_project, flags):
         if not (column == "design" and card.project_pk is None and card.pk in in_intake):
             # (A host with no project whose intake is still open is shown at step 3.)
             host_columns[column].cards.append(card)
@@ -223,179 +268,284 @@ def pipeline_board(*, region: Region, term: Term | None = None, now=None) -> Boa
     )
 
 
-def _lead_cards(region: Region, now: dt.datetime, counts: dict) -> list[Card]:
-    """Step 1: leads that did not become an inquiry or a host yet."""
+# The columns of one UNION ALL over leads, inquiries and intake interviews (steps 1–3).
+EARLY_FIELDS = (
+    "b_kind",
+    "b_pk",
+    "b_title",
+    "b_name",
+    "b_sub",
+    "b_status",
+    "b_since",
+    "b_organization",
+    "b_held",
+)
+
+
+def _early_rows(region: Region) -> dict[str, list[dict]]:
+    """Steps 1–3 in one query: leads that did not become an inquiry or a host yet, open
+    inquiries that led to no intake interview or host yet, and intake interviews whose outcome
+    is pending or on hold (these have no status rows: the step starts when the interview is
+    recorded, or when it was put on hold)."""
+    # Typed NULLs: PostgreSQL matches the parts' column types pairwise, from the left.
+    no_id = Cast(Value(None), output_field=BigIntegerField())
+    no_time = Cast(Value(None), output_field=DateTimeField())
     leads = (
         PamphletRequest.objects.filter(region=region, status__in=[LS.NEW, LS.CONTACTED])
         .filter(
             ~Exists(HostOrganization.objects.filter(lead=OuterRef("pk"))),
             ~Exists(Inquiry.objects.filter(lead=OuterRef("pk"))),
         )
-        .annotate(since=Max("status_changes__created_at"))
-        .values("pk", "organization_name", "contact_name", "status", "created_at", "since")
-    )
-    labels = dict(LS.choices)
-    cards = []
-    for lead in leads:
-        since = lead["since"] or lead["created_at"]
-        card = Card(
-            "lead",
-            lead["pk"],
-            lead["organization_name"],
-            f"{lead['contact_name']} · {labels[lead['status']]}",
-            _admin_url("programs_pamphletrequest", lead["pk"]),
-            since,
-            _days(now, since),
+        .annotate(
+            b_kind=Value("lead"),
+            b_pk=F("pk"),
+            b_title=F("organization_name"),
+            b_name=F("contact_name"),
+            b_sub=Value(""),
+            b_status=F("status"),
+            b_since=Coalesce(_latest_change(PamphletRequest), F("created_at")),
+            b_organization=no_id,
+            b_held=no_time,
         )
-        if lead["status"] == LS.NEW and _waited(now, since, LEAD_CONTACT_DAYS):
-            card.flags.append(Flag("lead_not_contacted", _("Not contacted")))
-            counts["leads_not_contacted"] += 1
-        cards.append(card)
-    return cards
-
-
-def _inquiry_cards(region: Region, now: dt.datetime, counts: dict) -> list[Card]:
-    """Step 2: open inquiries that led to no intake interview or host yet."""
+    )
     inquiries = (
         Inquiry.objects.filter(region=region, status__in=[IS.NEW, IS.ANSWERED])
         .filter(
             ~Exists(IntakeInterview.objects.filter(inquiry=OuterRef("pk"))),
             ~Exists(HostOrganization.objects.filter(inquiry=OuterRef("pk"))),
         )
-        .annotate(since=Max("status_changes__created_at"))
-        .values("pk", "organization_name", "name", "kind", "status", "created_at", "since")
+        .annotate(
+            b_kind=Value("inquiry"),
+            b_pk=F("pk"),
+            b_title=F("organization_name"),
+            b_name=F("name"),
+            b_sub=F("kind"),
+            b_status=F("status"),
+            b_since=Coalesce(_latest_change(Inquiry), F("created_at")),
+            b_organization=no_id,
+            b_held=no_time,
+        )
     )
+    intakes = IntakeInterview.objects.filter(
+        region=region,
+        outcome__in=[IntakeInterview.Outcome.PENDING, IntakeInterview.Outcome.HOLD],
+    ).annotate(
+        b_kind=Value("intake"),
+        b_pk=F("pk"),
+        b_title=F("organization_name"),
+        b_name=Value(""),
+        b_sub=Value(""),
+        b_status=F("outcome"),
+        b_since=Coalesce(F("decided_at"), F("created_at")),
+        b_organization=F("organization_id"),
+        b_held=F("held_at"),
+    )
+    parts = [qs.order_by().values_list(*EARLY_FIELDS) for qs in (leads, inquiries, intakes)]
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for values in parts[0].union(*parts[1:], all=True).order_by():
+        row = {
+            name.removeprefix("b_"): value for name, value in zip(EARLY_FIELDS, values, strict=True)
+        }
+        rows[row["kind"]].append(row)
+    return rows
+
+
+def _lead_cards(leads: list[dict], now: dt.datetime, counts: dict) -> list[Card]:
+    """Step 1: leads that did not become an inquiry or a host yet."""
+    labels = dict(LS.choices)
+    cards = []
+    for lead in leads:
+        card = Card(
+            "lead",
+            lead["pk"],
+            lead["title"],
+            f"{lead['name']} · {labels[lead['status']]}",
+            _admin_url("programs_pamphletrequest", lead["pk"]),
+            lead["since"],
+            _days(now, lead["since"]),
+        )
+        if lead["status"] == LS.NEW and _waited(now, lead["since"], LEAD_CONTACT_DAYS):
+            card.flags.append(Flag("lead_not_contacted", _("Not contacted")))
+            counts["leads_not_contacted"] += 1
+        cards.append(card)
+    return cards
+
+
+def _inquiry_cards(inquiries: list[dict], now: dt.datetime, counts: dict) -> list[Card]:
+    """Step 2: open inquiries that led to no intake interview or host yet."""
     labels, kinds = dict(IS.choices), dict(Inquiry.Kind.choices)
     cards = []
     for inquiry in inquiries:
-        since = inquiry["since"] or inquiry["created_at"]
         card = Card(
             "inquiry",
             inquiry["pk"],
-            inquiry["organization_name"] or inquiry["name"],
-            f"{kinds[inquiry['kind']]} · {labels[inquiry['status']]}",
+            inquiry["title"] or inquiry["name"],
+            f"{kinds[inquiry['sub']]} · {labels[inquiry['status']]}",
             _admin_url("programs_inquiry", inquiry["pk"]),
-            since,
-            _days(now, since),
+            inquiry["since"],
+            _days(now, inquiry["since"]),
         )
-        if inquiry["status"] == IS.NEW and _waited(now, since, INQUIRY_ANSWER_DAYS):
+        if inquiry["status"] == IS.NEW and _waited(now, inquiry["since"], INQUIRY_ANSWER_DAYS):
             card.flags.append(Flag("inquiry_unanswered", _("Unanswered")))
             counts["inquiries_unanswered"] += 1
         cards.append(card)
     return cards
 
 
-def _intake_cards(region: Region, now: dt.datetime) -> list[Card]:
-    """Step 3: intake interviews whose outcome is pending or on hold (no status rows: the
-    step starts when the interview is recorded, or when it was put on hold)."""
-    intakes = IntakeInterview.objects.filter(
-        region=region,
-        outcome__in=[IntakeInterview.Outcome.PENDING, IntakeInterview.Outcome.HOLD],
-    ).values(
-        "pk",
-        "organization_name",
-        "organization_id",
-        "outcome",
-        "held_at",
-        "decided_at",
-        "created_at",
-    )
+def _intake_cards(intakes: list[dict], now: dt.datetime) -> list[Card]:
+    """Step 3: intake interviews whose outcome is pending or on hold."""
     labels = dict(IntakeInterview.Outcome.choices)
     cards = []
     for intake in intakes:
-        since = intake["decided_at"] or intake["created_at"]
-        held = timezone.localtime(intake["held_at"]).date()
+        held = timezone.localtime(intake["held"]).date()
         cards.append(
             Card(
                 "intake",
                 intake["pk"],
-                intake["organization_name"],
-                f"{labels[intake['outcome']]} · {held:%Y-%m-%d}",
+                intake["title"],
+                f"{labels[intake['status']]} · {held:%Y-%m-%d}",
                 _admin_url("projects_intakeinterview", intake["pk"]),
-                since,
-                _days(now, since),
-                organization_id=intake["organization_id"],
+                intake["since"],
+                _days(now, intake["since"]),
+                organization_id=intake["organization"],
             )
         )
     return cards
 
 
-def _review_flags(
+def _placements_and_reviews(
     region: Region, term: Term | None, today: dt.date, counts: dict
-) -> tuple[dict[int, list[Flag]], list[ReviewAlert]]:
-    """Step 8's alerts per entry: reviews missed, and the health of the latest held review."""
-    reviews = ReviewSession.objects.filter(
-        placement__status=Placement.Status.ACTIVE, placement__application__project__region=region
+) -> tuple[dict[int, list[dict]], dict[int, list[Flag]], list[ReviewAlert]]:
+    """One query for the placements that can move hosts to steps 7 and 8 (those of projects
+    still open; history is left out) and for the reviews of the active ones, which raise
+    step 8's alerts."""
+    # A placement belongs to an accepted entry, and no move leaves "accepted": the condition
+    # lets the database start from the few accepted entries instead of every entry.
+    placements = Placement.objects.filter(
+        application__status=AS.ACCEPTED, application__project__region=region
+    ).filter(
+        Q(application__project__status__in=PLACEMENT_PROJECT_STATES)
+        | Q(status=Placement.Status.ACTIVE)
     )
     if term is not None:
-        reviews = reviews.filter(placement__application__project__term=term)
+        placements = placements.filter(application__project__term=term)
+    rows = (
+        placements.annotate(since=Coalesce(_latest_change(Placement), F("created_at")))
+        .values(
+            "pk",
+            "status",
+            "since",
+            "application_id",
+            "application__project_id",
+            "application__project__status",
+            "application__project__title",
+            "application__student__name",
+            "application__student__email",
+            "reviews__pk",
+            "reviews__due_on",
+            "reviews__held_at",
+            "reviews__health",
+        )
+        .order_by("reviews__due_on", "reviews__pk")
+    )
+    placements_by_project: dict[int, list[dict]] = defaultdict(list)
+    seen: set[int] = set()
+    reviews = []
+    for row in rows:
+        if row["pk"] not in seen:
+            seen.add(row["pk"])
+            if row["application__project__status"] in PLACEMENT_PROJECT_STATES:
+                placements_by_project[row["application__project_id"]].append(row)
+        if row["reviews__pk"] is not None and row["status"] == Placement.Status.ACTIVE:
+            reviews.append(row)
+    flags, alerts = _review_flags(reviews, today, counts)
+    return placements_by_project, flags, alerts
+
+
+def _review_flags(
+    reviews: list[dict], today: dt.date, counts: dict
+) -> tuple[dict[int, list[Flag]], list[ReviewAlert]]:
+    """Step 8's alerts per entry: reviews missed, and the health of the latest held review."""
     flags: dict[int, list[Flag]] = defaultdict(list)
     alerts: list[ReviewAlert] = []
     latest_held: dict[int, dict] = {}
-    for review in reviews.values(
-        "pk",
-        "due_on",
-        "held_at",
-        "health",
-        "placement__application_id",
-        "placement__application__student__name",
-        "placement__application__student__email",
-        "placement__application__project__title",
-    ).order_by("due_on", "pk"):
-        application_id = review["placement__application_id"]
-        if review["held_at"] is None and review["due_on"] < today:
-            url = _admin_url("coordinators_reviewsession", review["pk"])
-            label = _("Review missed (due %(date)s)") % {"date": f"{review['due_on']:%Y-%m-%d}"}
+    for review in reviews:
+        application_id = review["application_id"]
+        if review["reviews__held_at"] is None and review["reviews__due_on"] < today:
+            url = _admin_url("coordinators_reviewsession", review["reviews__pk"])
+            label = _("Review missed (due %(date)s)") % {
+                "date": f"{review['reviews__due_on']:%Y-%m-%d}"
+            }
             flags[application_id].append(Flag("review_missed", label, url=url))
             alerts.append(_review_alert(review, url, "overdue", label))
             counts["reviews_missed"] += 1
         held = latest_held.get(application_id)
-        if review["held_at"] is not None and (
-            held is None or (review["held_at"], review["pk"]) > (held["held_at"], held["pk"])
+        if review["reviews__held_at"] is not None and (
+            held is None
+            or (review["reviews__held_at"], review["reviews__pk"])
+            > (held["reviews__held_at"], held["reviews__pk"])
         ):
             latest_held[application_id] = review
     health_labels = dict(ReviewSession.Health.choices)
     for application_id, review in latest_held.items():
-        if review["health"] in (ReviewSession.Health.AT_RISK, ReviewSession.Health.OFF_TRACK):
-            url = _admin_url("coordinators_reviewsession", review["pk"])
-            label = _("Latest review: %(health)s") % {"health": health_labels[review["health"]]}
-            flags[application_id].append(
-                Flag(f"review_{review['health']}", label, severity="risk", url=url)
-            )
+        health = review["reviews__health"]
+        if health in (ReviewSession.Health.AT_RISK, ReviewSession.Health.OFF_TRACK):
+            url = _admin_url("coordinators_reviewsession", review["reviews__pk"])
+            label = _("Latest review: %(health)s") % {"health": health_labels[health]}
+            flags[application_id].append(Flag(f"review_{health}", label, severity="risk", url=url))
             alerts.append(_review_alert(review, url, "risk", label))
             counts["reviews_at_risk"] += 1
     return flags, alerts
 
 
 def _host_cards(
-    region: Region, term: Term | None, now: dt.datetime, flags: dict[int, list[Flag]]
+    region: Region,
+    term: Term | None,
+    now: dt.datetime,
+    placements_by_project: dict[int, list[dict]],
+    flags: dict[int, list[Flag]],
 ) -> list[tuple[str, Card]]:
-    """Steps 4–8 and ↺: each host at the furthest step of its open projects."""
-    projects_by_host: dict[int, list[dict]] = defaultdict(list)
-    for project in (
-        Project.objects.filter(region=region)
-        .annotate(since=Max("status_changes__created_at"))
-        .values("pk", "organization_id", "title", "status", "term_id", "created_at", "since")
-    ):
-        project["since"] = project["since"] or project["created_at"]
-        projects_by_host[project["organization_id"]].append(project)
-    # Placements of finished projects cannot move a host any more; history is left out.
-    placements = Placement.objects.filter(
-        application__project__region=region,
-        application__project__status__in=PLACEMENT_PROJECT_STATES,
+    """Steps 4–8 and ↺: each host at the furthest step of its open projects (one query:
+    the region's hosts, each joined to its projects in the region)."""
+    rows = (
+        HostOrganization.objects.filter(region=region)
+        .annotate(region_project=FilteredRelation("projects", condition=Q(projects__region=region)))
+        .values(
+            "pk",
+            "name",
+            "created_at",
+            "region_project__pk",
+            "region_project__title",
+            "region_project__status",
+            "region_project__term_id",
+        )
+        .annotate(
+            project_since=Coalesce(
+                _latest_change(Project, ref="region_project__pk"),
+                F("region_project__created_at"),
+            )
+        )
+        .order_by("name", "pk")
     )
-    if term is not None:
-        placements = placements.filter(application__project__term=term)
-    placements_by_project: dict[int, list[dict]] = defaultdict(list)
-    for placement in placements.annotate(since=Max("status_changes__created_at")).values(
-        "pk", "status", "application_id", "application__project_id", "created_at", "since"
-    ):
-        placement["since"] = placement["since"] or placement["created_at"]
-        placements_by_project[placement["application__project_id"]].append(placement)
-
+    hosts: dict[int, dict] = {}
+    projects_by_host: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        hosts.setdefault(
+            row["pk"], {"pk": row["pk"], "name": row["name"], "created_at": row["created_at"]}
+        )
+        if row["region_project__pk"] is not None:
+            projects_by_host[row["pk"]].append(
+                {
+                    "pk": row["region_project__pk"],
+                    "title": row["region_project__title"],
+                    "status": row["region_project__status"],
+                    "term_id": row["region_project__term_id"],
+                    "since": row["project_since"],
+                }
+            )
     status_labels = dict(PS.choices)
     found = []
-    for host in HostOrganization.objects.filter(region=region).values("pk", "name", "created_at"):
+    for host in hosts.values():
         projects = projects_by_host.get(host["pk"], [])
         placed = _host_card(host, projects, placements_by_project, term=term, now=now)
         if placed is None:
@@ -416,47 +566,63 @@ def _host_cards(
 def _entry_columns(
     region: Region, term: Term | None, now: dt.datetime, flags: dict[int, list[Flag]], counts
 ) -> list[Column]:
-    """Entries by status: every open one; of the decided ones, which pile up term after term,
-    the newest ENTRY_CARD_LIMIT per status, with the full count from one grouped query."""
+    """Entries by status in two queries. The first counts each status (and the entries
+    waiting) in one pass and finds, by an index walk per status, the submission time of its
+    ENTRY_CARD_LIMIT-th card: from the oldest for open entries (those that waited longest),
+    from the newest for decided ones (which pile up term after term). The second draws the
+    cards up to those times."""
     columns = {value: Column(value, "", label) for value, label in Application.Status.choices}
     applications = Application.objects.filter(project__region=region)
     if term is not None:
         applications = applications.filter(project__term=term)
-    totals = dict(applications.order_by().values_list("status").annotate(n=Count("pk")))
+    limit = ENTRY_CARD_LIMIT
+
+    def bound(status: str) -> Max:
+        """The submission time of the status's ENTRY_CARD_LIMIT-th card (NULL if fewer). An
+        uncorrelated subquery: the database runs it once, an index walk, not once per row."""
+        order = ("-created_at", "-pk") if status in CAPPED_ENTRY_STATES else ("created_at", "pk")
+        nth = applications.filter(status=status).order_by(*order).values("created_at")
+        return Max(Subquery(nth[limit - 1 : limit]))
+
+    # An entry waits from its submission: no move leads back to "submitted", so its time in
+    # the step is its age.
+    cutoff = now - dt.timedelta(days=ENTRY_WAIT_DAYS)
+    per_status = {
+        row["status"]: row
+        for row in applications.order_by()
+        .values("status")
+        .annotate(
+            n=Count("pk"),
+            waiting=Count("pk", filter=Q(created_at__lt=cutoff)),
+            **{f"bound_{status}": bound(status) for status in columns},
+        )
+    }
     changelist = reverse("admin:applicants_application_changelist")
-    for status in columns:
-        columns[status].total = totals.get(status, 0)
-        columns[
-            status
-        ].more_url = f"{changelist}?status__exact={status}&project__region__id__exact={region.pk}"
-    # Open entries: the ones waiting longest; decided ones: the newest. At most
-    # ENTRY_CARD_LIMIT of each status are drawn, the rest are a click away in the changelist.
-    shown = applications.annotate(
-        newest=Window(
-            RowNumber(), partition_by=F("status"), order_by=[F("created_at").desc(), F("pk").desc()]
-        ),
-        oldest=Window(
-            RowNumber(), partition_by=F("status"), order_by=[F("created_at").asc(), F("pk").asc()]
-        ),
-    ).filter(
-        Q(status__in=Application.ACTIVE_STATES, oldest__lte=ENTRY_CARD_LIMIT)
-        | Q(status__in=CAPPED_ENTRY_STATES, newest__lte=ENTRY_CARD_LIMIT)
-    )
-    # Every waiting entry counts, drawn or not.
-    counts["entries_waiting"] += (
-        applications.filter(status=AS.SUBMITTED)
-        .annotate(since=Coalesce(Max("status_changes__created_at"), F("created_at")))
-        .filter(since__lt=now - dt.timedelta(days=ENTRY_WAIT_DAYS))
-        .count()
-    )
+    drawn = Q(pk__in=[])
+    for status, column in columns.items():
+        column.more_url = (
+            f"{changelist}?status__exact={status}&project__region__id__exact={region.pk}"
+        )
+        row = per_status.get(status)
+        column.total = row["n"] if row else 0
+        if not column.total:
+            continue
+        if status == AS.SUBMITTED:
+            counts["entries_waiting"] += row["waiting"]
+        edge = row[f"bound_{status}"]
+        if edge is None:
+            drawn |= Q(status=status)
+        elif status in CAPPED_ENTRY_STATES:
+            drawn |= Q(status=status, created_at__gte=edge)
+        else:
+            drawn |= Q(status=status, created_at__lte=edge)
     placement_labels = dict(Placement.Status.choices)
     for entry in (
-        Application.objects.filter(pk__in=shown.values("pk"))
-        .annotate(since=Max("status_changes__created_at"))
+        applications.filter(drawn)
+        .annotate(since=Coalesce(_latest_change(Application), F("created_at")))
         .values(
             "pk",
             "status",
-            "created_at",
             "since",
             "student__name",
             "student__email",
@@ -466,7 +632,6 @@ def _entry_columns(
         )
         .order_by("created_at", "pk")
     ):
-        since = entry["since"] or entry["created_at"]
         detail = f"{entry['project__title']} · {entry['project__organization__name']}"
         if entry["placement__status"]:
             detail += f" · {placement_labels[entry['placement__status']]}"
@@ -476,15 +641,19 @@ def _entry_columns(
             _name(entry["student__name"], entry["student__email"]),
             detail,
             _admin_url("applicants_application", entry["pk"]),
-            since,
-            _days(now, since),
+            entry["since"],
+            _days(now, entry["since"]),
             flags=list(flags.get(entry["pk"], [])),
         )
-        if entry["status"] == AS.SUBMITTED and _waited(now, since, ENTRY_WAIT_DAYS):
+        if entry["status"] == AS.SUBMITTED and _waited(now, entry["since"], ENTRY_WAIT_DAYS):
             card.flags.insert(0, Flag("entry_waiting", _("Waiting for a reply")))
         columns[entry["status"]].cards.append(card)
-    for status in CAPPED_ENTRY_STATES:
-        columns[status].cards.reverse()  # newest first: the rest are in the changelist
+    for status, column in columns.items():
+        # Entries submitted at the same moment as the last one drawn can pass the limit.
+        if status in CAPPED_ENTRY_STATES:
+            column.cards = column.cards[::-1][:ENTRY_CARD_LIMIT]  # newest first
+        else:
+            column.cards = column.cards[:ENTRY_CARD_LIMIT]
     return list(columns.values())
 
 
@@ -495,16 +664,13 @@ def _oldest_first(card: Card) -> tuple:
 
 def _review_alert(review: dict, url: str, severity: str, label: str) -> ReviewAlert:
     return ReviewAlert(
-        review_id=review["pk"],
+        review_id=review["reviews__pk"],
         url=url,
         severity=severity,
         label=str(label),
-        student=_name(
-            review["placement__application__student__name"],
-            review["placement__application__student__email"],
-        ),
-        project_title=review["placement__application__project__title"],
-        due_on=review["due_on"],
+        student=_name(review["application__student__name"], review["application__student__email"]),
+        project_title=review["application__project__title"],
+        due_on=review["reviews__due_on"],
     )
 
 
@@ -635,9 +801,17 @@ class Funnel:
         return next(d for d in self.durations if d.key == key)
 
 
-def term_window(term: Term) -> tuple[dt.date | None, dt.date]:
+def term_window(term: Term, terms: list[Term] | None = None) -> tuple[dt.date | None, dt.date]:
     """The run-up to a term's entry deadline: after the previous term's deadline (of the same
-    programme), up to and including this one's. The first term's window has no start."""
+    programme), up to and including this one's. The first term's window has no start.
+    With `terms` (every term, already loaded), no query."""
+    if terms is not None:
+        earlier = [
+            t.entry_closes_on
+            for t in terms
+            if t.program_id == term.program_id and t.entry_closes_on < term.entry_closes_on
+        ]
+        return max(earlier, default=None), term.entry_closes_on
     previous = (
         Term.objects.filter(program_id=term.program_id, entry_closes_on__lt=term.entry_closes_on)
         .order_by("-entry_closes_on")
@@ -661,44 +835,88 @@ def _in_window(field_name: str, window: tuple[dt.date | None, dt.date] | None) -
     return q
 
 
-def _first(to_status: str | Iterable[str]) -> Min:
-    """The first time a row moved to `to_status` (one of them, for a list)."""
+def _first_change(model, to_status: str | Iterable[str], ref: str = "pk") -> Subquery:
+    """The first time the row of `model` at `ref` moved to `to_status` (one of them, for a
+    list): a correlated subquery, one index probe per row."""
     statuses = [to_status] if isinstance(to_status, str) else list(to_status)
-    return Min("status_changes__created_at", filter=Q(status_changes__to_status__in=statuses))
+    relation = model._meta.get_field("status_changes")
+    return Subquery(
+        relation.related_model.objects.filter(
+            **{relation.field.name: OuterRef(ref), "to_status__in": statuses}
+        )
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
 
 
-def _median(
-    pairs: Iterable[tuple[dt.datetime | None, dt.datetime | None]],
-) -> tuple[int, dt.timedelta | None]:
-    spans = [(b - a).total_seconds() for a, b in pairs if a is not None and b is not None]
-    if not spans:
-        return 0, None
-    return len(spans), dt.timedelta(seconds=statistics.median(spans))
+def _span(start, end) -> ExpressionWrapper:
+    """The time from `start` to `end`, NULL when either is missing."""
+    return ExpressionWrapper(end - start, output_field=DurationField())
 
 
-def pipeline_funnel(*, region: Region, term: Term | None = None) -> Funnel:
-    """Leads → … → completed for a region (and term), with rates and medians, in six queries.
+class Median(Aggregate):
+    """PostgreSQL's median of intervals (percentile_cont interpolates, like
+    statistics.median: the mean of the two middle values of an even count)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def _in_sql_median() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _aggregate(queryset, counts: dict, spans: dict[str, Expression]) -> tuple[dict, dict]:
+    """`counts` and, per span, its samples and median over `queryset`, in one query: where the
+    database has no median (SQLite), the samples are counted there and the medians are left
+    to _fallback_medians()."""
+    extra: dict = {f"{key}__samples": Count(span) for key, span in spans.items()}
+    if _in_sql_median():
+        extra |= {f"{key}__median": Median(span) for key, span in spans.items()}
+    row = queryset.order_by().aggregate(**counts, **extra)
+    durations = {key: (row[f"{key}__samples"], row.get(f"{key}__median")) for key in spans}
+    return {key: row[key] for key in counts}, durations
+
+
+def _fallback_medians(parts: dict[str, tuple]) -> dict[str, dt.timedelta | None]:
+    """Medians without a median function: the spans alone (one column and a key, never the
+    rows), for every duration in one UNION ALL, then statistics.median."""
+    queries = [
+        queryset.order_by()
+        .annotate(m_key=Value(key), m_span=span)
+        .filter(m_span__isnull=False)
+        .values_list("m_key", "m_span")
+        for key, (queryset, span) in parts.items()
+    ]
+    spans: dict[str, list[float]] = defaultdict(list)
+    for key, span in queries[0].union(*queries[1:], all=True).order_by():
+        spans[key].append(span.total_seconds())
+    return {
+        key: dt.timedelta(seconds=statistics.median(values)) if values else None
+        for key, values in spans.items()
+    }
+
+
+def pipeline_funnel(
+    *, region: Region, term: Term | None = None, terms: list[Term] | None = None
+) -> Funnel:
+    """Leads → … → completed for a region (and term), with rates and medians, counted and
+    measured by the database in four queries whatever the size of the region (SQLite, which
+    has no median, adds one for the spans). `terms`, the terms a page already loaded, spare
+    the query for the term's window.
 
     Each stage from "projects" on is a subset of the one before: "published" counts projects
     that were ever published, "interviews" entries that reached an interview or an offer,
     "matches" entries accepted, "started" placements that became active, "completed" those
-    completed. Times come from the first status-change row of each move. A term adds one
-    query (its window).
+    completed. Times come from the first status-change row of each move.
     """
-    window = term_window(term) if term is not None else None
-    leads = list(
-        PamphletRequest.objects.filter(Q(region=region) & _in_window("created_at", window))
-        .annotate(contacted=_first(LS.CONTACTED))
-        .values_list("created_at", "contacted")
-    )
-    inquiries = list(
-        Inquiry.objects.filter(Q(region=region) & _in_window("created_at", window))
-        .annotate(answered=_first(IS.ANSWERED))
-        .values_list("created_at", "answered")
-    )
-    intakes = IntakeInterview.objects.filter(
-        Q(region=region) & _in_window("held_at", window)
-    ).count()
+    window = term_window(term, terms) if term is not None else None
+    leads = PamphletRequest.objects.filter(Q(region=region) & _in_window("created_at", window))
+    leads = leads.annotate(contacted=_first_change(PamphletRequest, LS.CONTACTED))
+    inquiries = Inquiry.objects.filter(Q(region=region) & _in_window("created_at", window))
+    inquiries = inquiries.annotate(answered=_first_change(Inquiry, IS.ANSWERED))
+    intakes = IntakeInterview.objects.filter(Q(region=region) & _in_window("held_at", window))
 
     project_qs = Project.objects.filter(region=region)
     application_qs = Application.objects.filter(project__region=region)
@@ -707,63 +925,102 @@ def pipeline_funnel(*, region: Region, term: Term | None = None) -> Funnel:
         project_qs = project_qs.filter(term=term)
         application_qs = application_qs.filter(project__term=term)
         placement_qs = placement_qs.filter(application__project__term=term)
-    projects = list(
-        project_qs.annotate(
-            submitted=_first(PS.SUBMITTED),
-            approved=_first(PS.APPROVED),
-            published=_first(PS.PUBLISHED),
-        ).values("submitted", "approved", "published")
+    project_qs = project_qs.annotate(
+        submitted=_first_change(Project, PS.SUBMITTED),
+        approved=_first_change(Project, PS.APPROVED),
+        published=_first_change(Project, PS.PUBLISHED),
     )
-    applications = {
-        row["pk"]: row
-        for row in application_qs.annotate(
-            submitted=_first(AS.SUBMITTED),
-            interviewed=_first([AS.INTERVIEWING, AS.OFFERED]),
-            accepted=_first(AS.ACCEPTED),
-        ).values("pk", "created_at", "submitted", "interviewed", "accepted")
+    # A placement is made when its entry is accepted (and "accepted" is final), so the
+    # placements also give the matches and the entries' time to acceptance.
+    placement_qs = placement_qs.annotate(
+        accepted=_first_change(Application, AS.ACCEPTED, ref="application_id"),
+        entry_submitted=Coalesce(
+            _first_change(Application, AS.SUBMITTED, ref="application_id"),
+            F("application__created_at"),
+        ),
+        active=_first_change(Placement, Placement.Status.ACTIVE),
+        completed=_first_change(Placement, Placement.Status.COMPLETED),
+    )
+    spans = {
+        "lead_contacted": (leads, _span(F("created_at"), F("contacted"))),
+        "inquiry_answered": (inquiries, _span(F("created_at"), F("answered"))),
+        "project_approved": (project_qs, _span(F("submitted"), F("approved"))),
+        "project_published": (project_qs, _span(F("approved"), F("published"))),
+        "entry_accepted": (placement_qs, _span(F("entry_submitted"), F("accepted"))),
+        "placement_active": (placement_qs, _span(F("accepted"), F("active"))),
+        "placement_completed": (placement_qs, _span(F("active"), F("completed"))),
     }
-    placements = list(
-        placement_qs.annotate(
-            active=_first(Placement.Status.ACTIVE), completed=_first(Placement.Status.COMPLETED)
-        ).values("application_id", "active", "completed")
-    )
 
-    counts = {
-        "leads": len(leads),
-        "inquiries": len(inquiries),
-        "intakes": intakes,
-        "projects": len(projects),
-        "published": sum(p["published"] is not None for p in projects),
-        "entries": len(applications),
-        "interviews": sum(a["interviewed"] is not None for a in applications.values()),
-        "matches": sum(a["accepted"] is not None for a in applications.values()),
-        "started": sum(p["active"] is not None for p in placements),
-        "completed": sum(p["completed"] is not None for p in placements),
+    def on(queryset) -> dict[str, Expression]:
+        return {key: span for key, (qs, span) in spans.items() if qs is queryset}
+
+    # Steps 1–3 are small tables: one query counts and measures them as scalar subqueries.
+    early = {}
+    for name, queryset in (("leads", leads), ("inquiries", inquiries), ("intakes", intakes)):
+        early[f"n_{name}"] = _scalar(queryset, Count("pk"))
+        for key, span in on(queryset).items():
+            early[f"{key}__samples"] = _scalar(queryset, Count(span))
+            if _in_sql_median():
+                early[f"{key}__median"] = _scalar(queryset, Median(span))
+    row = Region.objects.filter(pk=region.pk).values(**early).get()
+    counts = {f"n_{name}": row[f"n_{name}"] or 0 for name in ("leads", "inquiries", "intakes")}
+    durations = {
+        key: (row[f"{key}__samples"] or 0, row.get(f"{key}__median"))
+        for key in ("lead_contacted", "inquiry_answered")
     }
+    found, measured = _aggregate(
+        project_qs,
+        {"n_projects": Count("pk"), "n_published": Count("pk", filter=Q(published__isnull=False))},
+        on(project_qs),
+    )
+    counts |= found
+    durations |= measured
+    # An interview or an offer: one index probe per entry of the region.
+    reached_interview = Exists(
+        ApplicationStatusChange.objects.filter(
+            application=OuterRef("pk"), to_status__in=[AS.INTERVIEWING, AS.OFFERED]
+        )
+    )
+    counts |= application_qs.order_by().aggregate(
+        n_entries=Count("pk"), n_interviews=Count("pk", filter=Q(reached_interview))
+    )
+    found, measured = _aggregate(
+        placement_qs,
+        {
+            "n_matches": Count("pk", filter=Q(accepted__isnull=False)),
+            "n_started": Count("pk", filter=Q(active__isnull=False)),
+            "n_completed": Count("pk", filter=Q(completed__isnull=False)),
+        },
+        on(placement_qs),
+    )
+    counts |= found
+    durations |= measured
+    if not _in_sql_median():
+        medians = _fallback_medians({key: spans[key] for key, _label in FUNNEL_DURATIONS})
+        durations = {
+            key: (samples, medians.get(key)) for key, (samples, _none) in durations.items()
+        }
+
     stages = []
     for key, label in FUNNEL_STAGES:
-        stage = Stage(key, label, counts[key])
+        stage = Stage(key, label, counts[f"n_{key}"])
         if stages and stages[-1].count:
             stage.rate = stage.count / stages[-1].count
         stages.append(stage)
+    steps = [
+        StepDuration(
+            key, label, durations[key][0], durations[key][1] if durations[key][0] else None
+        )
+        for key, label in FUNNEL_DURATIONS
+    ]
+    return Funnel(region=region, term=term, window=window, stages=stages, durations=steps)
 
-    def accepted_at(application_id: int) -> dt.datetime | None:
-        row = applications.get(application_id)
-        return row and row["accepted"]
 
-    pairs = {
-        "lead_contacted": leads,
-        "inquiry_answered": inquiries,
-        "project_approved": [(p["submitted"], p["approved"]) for p in projects],
-        "project_published": [(p["approved"], p["published"]) for p in projects],
-        "entry_accepted": [
-            (a["submitted"] or a["created_at"], a["accepted"]) for a in applications.values()
-        ],
-        "placement_active": [(accepted_at(p["application_id"]), p["active"]) for p in placements],
-        "placement_completed": [(p["active"], p["completed"]) for p in placements],
-    }
-    durations = [StepDuration(key, label, *_median(pairs[key])) for key, label in FUNNEL_DURATIONS]
-    return Funnel(region=region, term=term, window=window, stages=stages, durations=durations)
+def _scalar(queryset, aggregate) -> Subquery:
+    """`aggregate` over `queryset` (rows of one region) as a scalar subquery."""
+    return Subquery(
+        queryset.order_by().values("region").annotate(value=aggregate).values("value")[:1]
+    )
 
 
 # Survey results -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -156,7 +157,20 @@ class MyPageView(LoginRequiredMixin, View):
     template_name = "applicants/my_page.html"
 
     def get(self, request):
-        entries = list(selectors.student_entries(request.user))
+        # My page shows no slots, history or files: of the entry page's prefetches it keeps
+        # only the interviews (cancelled ones never show nor decide the next action).
+        entries = list(
+            selectors.student_entries(request.user)
+            .prefetch_related(None)
+            .prefetch_related(
+                Prefetch(
+                    "interviews",
+                    queryset=Interview.objects.exclude(status=Interview.Status.CANCELLED).order_by(
+                        "round"
+                    ),
+                )
+            )
+        )
         rows = []
         for application in entries:
             action, due = _next_action(application)
@@ -166,11 +180,7 @@ class MyPageView(LoginRequiredMixin, View):
                     "step": selectors.entry_step(application),
                     "action": action,
                     "due": due,
-                    "interviews": [
-                        i
-                        for i in application.interviews.all()
-                        if i.status != Interview.Status.CANCELLED
-                    ],
+                    "interviews": list(application.interviews.all()),
                 }
             )
         profile = StudentProfile.objects.filter(user=request.user).first()

@@ -255,6 +255,59 @@ def test_my_page_query_count_does_not_grow(client, django_assert_max_num_queries
         client.get("/me/")
 
 
+def _entries_with_interviews(student, count: int) -> list[Interview]:
+    """`count` entries of `student` in interviews, each with proposed times; every third
+    interview is cancelled."""
+    interviews = []
+    for i in range(count):
+        application, _student, member, _coordinator = application_in(
+            "interviewing", student=student
+        )
+        start = timezone.now() + dt.timedelta(days=3 + i)
+        interview = services.interview_propose(
+            application=application,
+            actor=member,
+            slots=[(start, start + dt.timedelta(hours=1))],
+            mode=Interview.Mode.ONLINE,
+            meeting_url="https://meet.example.jp/abc",
+        )
+        if i % 3 == 2:
+            interview = services.interview_cancel(interview=interview, actor=member)
+        interviews.append(interview)
+    return interviews
+
+
+def test_my_page_makes_the_same_few_queries_for_3_and_30_entries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    student = StudentFactory()
+    client.force_login(student)
+
+    def measure() -> tuple[int, object]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/me/")
+        assert response.status_code == 200
+        return len(queries), response
+
+    _entries_with_interviews(student, 3)
+    measure()  # warm the process-wide caches (content types, templates)
+    small, response = measure()
+    assert len(response.context["rows"]) == 3
+    _entries_with_interviews(student, 27)
+    large, response = measure()
+    rows = response.context["rows"]
+    assert len(rows) == 30
+    # Cancelled interviews are not listed, and the others ask to pick a time.
+    assert sum(len(r["interviews"]) for r in rows) == 20
+    pick = {str(r["action"]) for r in rows if r["interviews"]}
+    wait = {str(r["action"]) for r in rows if not r["interviews"]}
+    assert len(pick) == len(wait) == 1 and pick != wait
+    assert large == small
+    # Issue 7: at most 8 per page, the session and the user among them.
+    assert small <= 8, small
+
+
 def test_another_students_entry_gives_404(client):
     application, *_ = application_in("offered")
     client.force_login(StudentFactory())

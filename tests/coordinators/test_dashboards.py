@@ -825,7 +825,8 @@ def test_dashboards_use_the_same_number_of_queries_for_3_and_30_rows(client):
     assert board.entries_total == 30 and board.counts["reviews_missed"] == 7
     large = measure()
     assert large == small
-    assert max(small.values()) <= 17, small
+    # The admin pages' limit (issue 7), with the session and the user among them.
+    assert max(small.values()) <= 10, small
 
 
 def test_a_long_host_column_shows_the_first_cards_and_links_to_the_rest():
