@@ -7,6 +7,7 @@ from django.urls import include, path
 
 from config.health import healthz
 from projects.sitemaps import SITEMAPS
+from projects.views.public import language_switch
 
 admin.site.site_header = "北海道チャレンジコミュニティ — 実践型インターンシップ"
 admin.site.site_title = "実践型インターンシップ"
@@ -14,6 +15,7 @@ admin.site.site_title = "実践型インターンシップ"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/switch/", language_switch, name="language-switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL + "pipeline/", include("coordinators.dashboard_urls")),
     path(settings.ADMIN_URL, admin.site.urls),

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.workflow import StatusChange, Transitions, status_check
 from programs.models import Inquiry, OrganizationKind, PamphletRequest, Region, Term
 
+from .search import SEARCHED_PROJECT_FIELDS, project_search_text, search_grams
+
 
 class HostOrganizationSize(models.TextChoices):
     MICRO = "1-9", _("1–9 people")
@@ -317,6 +319,10 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What the index's keyword search reads (projects/search.py): kept by save(), and by
+    # projects.signals when the organisation's names change. Grams serve 1–2-character terms.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+    search_grams = models.TextField(_("search grams"), blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("project")
@@ -358,6 +364,33 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # A save that names only other fields (update_fields) leaves the search text as it is.
+    SEARCH_SOURCES = frozenset({*SEARCHED_PROJECT_FIELDS, "organization", "organization_id"})
+
+    def save(self, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.SEARCH_SOURCES & set(update_fields):
+            self.search_text = self.build_search_text()
+            self.search_grams = search_grams(self.search_text)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text", "search_grams"}
+        super().save(**kwargs)
+
+    def build_search_text(self) -> str:
+        if Project.organization.is_cached(self):
+            names = (self.organization.name, self.organization.name_kana)
+        else:
+            names = (
+                HostOrganization.objects.filter(pk=self.organization_id)
+                .values_list("name", "name_kana")
+                .first()
+            ) or ("", "")
+        return project_search_text(
+            organization_name=names[0],
+            organization_name_kana=names[1],
+            **{name: getattr(self, name) for name in SEARCHED_PROJECT_FIELDS},
+        )
 
     def can_transition_to(self, target: str) -> bool:
         return self.TRANSITIONS.allows(self.status, target)

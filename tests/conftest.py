@@ -41,3 +41,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     yield
     shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (locmem in the test settings): a public page, a
+    rate-limit counter or a count cached by one test must not answer for the next, which may
+    reuse the same primary keys."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield

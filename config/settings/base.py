@@ -105,7 +105,21 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # accounts.middleware.MFARequiredMiddleware sends them to set it up before anything else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# After 5 failed logins for an account (its email) or from an address, the next attempts
+# are refused for 15 minutes. https://docs.allauth.org/en/latest/account/rate_limits.html
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
+# Before that lockout, failed logins are slowed (accounts.adapter.AccountAdapter): from the
+# `after_failures`-th consecutive failure on, the next attempt is refused unchecked until
+# `first_delay` seconds have passed, doubling per further failure (2, 4, 8 s ...) up to
+# `max_delay`; the count is kept `window` seconds after the last failure, and a successful
+# login clears the account's count. Nothing sleeps in the request.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+LOGIN_SLOWDOWN = {
+    "after_failures": env.int("LOGIN_SLOWDOWN_AFTER_FAILURES", default=2),
+    "first_delay": env.int("LOGIN_SLOWDOWN_FIRST_DELAY", default=2),
+    "max_delay": env.int("LOGIN_SLOWDOWN_MAX_DELAY", default=60),
+    "window": env.int("LOGIN_SLOWDOWN_WINDOW", default=15 * 60),
+}
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -187,6 +201,14 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# How many proxies of our own (load balancer, nginx) stand in front of the web containers.
+# Behind N of them the client's address is the Nth from the right of X-Forwarded-For (the
+# part to its left is whatever the client sent); 0 ignores the header, so a client cannot
+# pick the address its rate limits count. allauth's limits (logins) and the public forms'
+# (programs.views.client_ip) both use it.
+# https://docs.allauth.org/en/latest/common/configuration.html
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -321,6 +343,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous public pages (projects/page_cache.py) are cached whole and dropped when the data
+# they show changes; this bounds how long a change made around the models (a bulk UPDATE,
+# seed_scale) can stay visible. 0 turns the cache off.
+PUBLIC_PAGE_CACHE_TIMEOUT = env.int("PUBLIC_PAGE_CACHE_TIMEOUT", default=600)
 
 # ------------------------------------------------------------------------------
 # Admin and logging

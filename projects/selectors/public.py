@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from programs.models import Region, Term
 from projects.models import Project, Theme
+from projects.search import fold
 
 # Only these states have a public page; every other state is a 404, also for a guessed id.
 PUBLIC_STATES = (Project.Status.PUBLISHED, Project.Status.CLOSED)
@@ -54,6 +55,13 @@ class ProjectFilters:
     open_only: bool = False
     sort: str = SORT_NEWEST
 
+    def count_key(self) -> str:
+        """Names the set of rows these filters select (the order does not change a count)."""
+        pk = lambda obj: "" if obj is None else obj.pk  # noqa: E731
+        parts = (self.q, pk(self.region), pk(self.term), self.season, self.duration)
+        parts += (self.style, pk(self.theme), self.kind, self.open_only)
+        return "index|" + "|".join(str(part) for part in parts)
+
 
 def _open_q(now=None) -> Q:
     """Published and before its entry deadline: the same rule as `Project.is_open_for_entry`."""
@@ -74,32 +82,15 @@ def search_terms(q: str) -> list[str]:
     return [t for t in normalized.split() if t][:5]
 
 
-SEARCH_FIELDS = (
-    "title",
-    "summary",
-    "vision",
-    "intern_role",
-    "location",
-    "organization__name",
-    "organization__name_kana",
-)
-
-
-def _full_width(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
-
-
 def _term_q(term: str) -> Q:
-    """One term anywhere in the searched text; also in full-width form (ＮＰＯ) when the term
-    has ASCII letters, since rows keep what the host typed and SQLite folds case in ASCII only."""
-    variants = {term}
-    if any(c.isascii() and c.isalnum() for c in term):
-        variants |= {_full_width(term.upper()), _full_width(term.lower())}
-    q = Q()
-    for variant in variants:
-        for field in SEARCH_FIELDS:
-            q |= Q(**{f"{field}__icontains": variant})
-    return q
+    """One term anywhere in a project's searched text (projects/search.py), as one LIKE on one
+    folded column: a term of 3 characters or more on `search_text`, which PostgreSQL answers
+    from its trigram index, a shorter one as a whole gram of `search_grams` (its own index).
+    Both sides are folded alike (NFKC, lower case), so ＩＴ, ｉｔ and IT find the same rows."""
+    folded = fold(term)
+    if len(folded) <= 2:
+        return Q(search_grams__contains=f" {folded} ")
+    return Q(search_text__contains=folded)
 
 
 def public_projects() -> QuerySet[Project]:
@@ -161,6 +152,46 @@ def _ordered(qs: QuerySet[Project], sort: str, now) -> QuerySet[Project]:
     return qs.order_by("-published_at", "-id")
 
 
+class IdFirstPages:
+    """A filtered, ordered index as Paginator pages over it: ids first, then whole rows.
+
+    A page's ids come from the ordered query alone, which PostgreSQL answers from
+    project_public_newest_idx (or the trigram index for a search) without reading, joining or
+    sorting wide rows, so OFFSET 7,980 (page 400) skips index entries, not joined rows that
+    spill to disk. The page's 20 rows are then fetched whole by id. The count is kept per
+    filter in the public pages' cache (projects/page_cache.py) until the data changes.
+    """
+
+    ordered = True  # Paginator warns about an unordered list; the ids query has an order
+
+    def __init__(self, queryset: QuerySet[Project], *, count_key: str):
+        self.queryset = queryset
+        self.count_key = count_key
+
+    def count(self) -> int:
+        from projects.page_cache import cached_count
+
+        return cached_count(self.count_key, self.queryset.order_by().count)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Project]:
+        if not isinstance(index, slice):
+            raise TypeError("IdFirstPages is sliced by Paginator only")
+        ids = list(self.queryset.values_list("pk", flat=True)[index])
+        if not ids:
+            return []
+        rows = public_projects().defer(*CARD_DEFERRED).filter(pk__in=ids).order_by()
+        by_id = {project.pk: project for project in rows}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def project_index_pages(filters: ProjectFilters, *, now=None) -> IdFirstPages:
+    """The public index for Paginator (see IdFirstPages)."""
+    return IdFirstPages(project_index(filters, now=now), count_key=filters.count_key())
+
+
 def region_coordinators(region: Region) -> list:
     """Active coordinators of a region who have a name: only the name is shown in public,
     never the email address that `str(user)` falls back to."""
@@ -172,6 +203,11 @@ def region_open_projects(region: Region, *, now=None) -> QuerySet[Project]:
     now = now or timezone.now()
     qs = public_projects().defer(*CARD_DEFERRED).filter(_open_q(now), region=region)
     return _ordered(qs, SORT_DEADLINE, now)
+
+
+def region_open_pages(region: Region, *, now=None) -> IdFirstPages:
+    """A region's open projects for Paginator (see IdFirstPages)."""
+    return IdFirstPages(region_open_projects(region, now=now), count_key=f"region|{region.pk}")
 
 
 def regions_with_open_counts(*, now=None) -> list[Region]:

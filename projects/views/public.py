@@ -3,11 +3,15 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 
 from programs.models import Region
 from projects.feeds import LatestProjectsFeed
 from projects.forms_public import ProjectSearchForm
+from projects.page_cache import PublicPageCacheMixin
 from projects.selectors import public as selectors
 
 __all__ = [
@@ -17,17 +21,33 @@ __all__ = [
     "RegionDetailView",
     "RegionListView",
     "RobotsView",
+    "language_switch",
 ]
 
 PAGE_SIZE = 20
 
 
-def _page(request, queryset):
-    """A page of `queryset`; a number past the end shows the last page, garbage the first."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, pages: selectors.IdFirstPages):
+    """A page of `pages`; a number past the end shows the last page, garbage the first."""
+    return Paginator(pages, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-class ProjectListView(TemplateView):
+@csrf_exempt
+@require_POST
+def language_switch(request):
+    """The header's language switch: Django's set_language, without a CSRF token.
+
+    The switch sits on every page, and an anonymous page is cached whole (PublicPageCacheMixin):
+    a token in it would be handed to every visitor, and rendering it sets a cookie that makes
+    the page uncacheable. Forging this POST from another site changes only the visitor's
+    language cookie (no row, no session, no account: `next` is checked against our host by
+    set_language), so there is nothing for a CSRF token to protect. It stays a POST so that a
+    crawler or a prefetch following links never changes the language.
+    """
+    return set_language(request)
+
+
+class ProjectListView(PublicPageCacheMixin, TemplateView):
     """The public index of published and closed projects, searched and filtered by GET."""
 
     template_name = "projects/public/project_list.html"
@@ -38,7 +58,7 @@ class ProjectListView(TemplateView):
         query = {k: v for k, v in self.request.GET.items() if k != "page"}
         form = ProjectSearchForm(query or None)
         filters = form.filters()
-        page = _page(self.request, selectors.project_index(filters))
+        page = _page(self.request, selectors.project_index_pages(filters))
         context.update(
             form=form,
             panel_fields=[form[name] for name in form.PANEL_FIELDS],
@@ -50,7 +70,7 @@ class ProjectListView(TemplateView):
         return context
 
 
-class ProjectDetailView(TemplateView):
+class ProjectDetailView(PublicPageCacheMixin, TemplateView):
     """Everything a student needs to decide, and the entry button while entry is open."""
 
     template_name = "projects/public/project_detail.html"
@@ -67,7 +87,7 @@ class ProjectDetailView(TemplateView):
         return context
 
 
-class RegionListView(TemplateView):
+class RegionListView(PublicPageCacheMixin, TemplateView):
     template_name = "projects/public/region_list.html"
 
     def get_context_data(self, **kwargs):
@@ -76,7 +96,7 @@ class RegionListView(TemplateView):
         return context
 
 
-class RegionDetailView(TemplateView):
+class RegionDetailView(PublicPageCacheMixin, TemplateView):
     """A region's description, its coordinators and the projects that take entries now."""
 
     template_name = "projects/public/region_detail.html"
@@ -84,7 +104,7 @@ class RegionDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         region = get_object_or_404(Region, slug=kwargs["slug"])
-        page = _page(self.request, selectors.region_open_projects(region, now=timezone.now()))
+        page = _page(self.request, selectors.region_open_pages(region, now=timezone.now()))
         context.update(
             region=region,
             coordinators=selectors.region_coordinators(region),

@@ -43,6 +43,8 @@ from projects.models import (
     ProjectVersion,
     Theme,
 )
+from projects.page_cache import invalidate_public_pages
+from projects.search import project_search_text, search_grams
 
 # Every account and host organisation made here has an address at this domain: that is how a
 # second run recognises the data and how --reset finds what to delete.
@@ -809,6 +811,13 @@ class ScaleSeeder:
             "status": status,
             "created_by_id": owner,
         }
+        # Bulk-loaded rows skip Project.save(), which keeps the search columns.
+        row["search_text"] = project_search_text(
+            organization_name=organization["name"],
+            organization_name_kana=organization["name_kana"],
+            **row,
+        )
+        row["search_grams"] = search_grams(row["search_text"])
 
         # Its history, anchored on publication (or on its creation if it never got there).
         opens, closes = _at(term.entry_opens_on), _at(term.entry_closes_on, 23, 59)
@@ -1211,6 +1220,8 @@ class Command(BaseCommand):
             ScaleSeeder(sizes=sizes, seed=options["seed"], now=timezone.now(), loader=loader).run(
                 step
             )
+        # Bulk inserts send no signals: drop the cached public pages of an earlier run.
+        invalidate_public_pages()
         if loader.postgresql:
             # Fresh statistics, as after any bulk load, so the planner knows the new sizes.
             with step("analyze"), connection.cursor() as cursor:
