@@ -2,6 +2,7 @@
 waits on the student, only in their own regions."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -60,9 +61,9 @@ def test_the_pre_assignment_reminder_goes_once_a_day_to_the_student(client):
     again = remind(client, application)
 
     assert emails("pre_assignment_reminder", student) == 1
-    assert [(level, text[-2:]) for level, text in first] == [(levels.SUCCESS, "1.")]
+    assert [(level, re.sub(r"\D", "", text)) for level, text in first] == [(levels.SUCCESS, "1")]
     # The second click the same day: skipped as already reminded.
-    assert [(level, text[-2:]) for level, text in again] == [(levels.WARNING, "1.")]
+    assert [(level, re.sub(r"\D", "", text)) for level, text in again] == [(levels.WARNING, "1")]
     with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
         remind(client, application)
     assert emails("pre_assignment_reminder", student) == 2
@@ -119,9 +120,9 @@ def test_reminders_report_sent_and_skipped_rows_in_one_go(client):
 
     messages = remind(client, application, idle)
 
-    assert [(level, text[-2:]) for level, text in messages] == [
-        (levels.SUCCESS, "1."),
-        (levels.WARNING, "1."),
+    assert [(level, re.sub(r"\D", "", text)) for level, text in messages] == [
+        (levels.SUCCESS, "1"),
+        (levels.WARNING, "1"),
     ]
     assert emails("pre_assignment_reminder", student) == 1
     assert not Notification.objects.filter(recipient=idle_student, event__endswith="_reminder")

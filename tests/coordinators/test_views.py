@@ -6,7 +6,7 @@ from django.utils import timezone
 from coordinators import services
 from coordinators.models import ReviewSession, Survey, SurveyQuestion, SurveyResponse
 from tests.factories import HostMemberFactory, StudentFactory
-from tests.flow import placement_in
+from tests.flow import application_in, placement_in
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +78,26 @@ def test_survey_is_answered_by_its_respondent_only(client):
     client.post(f"/surveys/{response.pk}/", {str(rating.pk): "5"})
     response.refresh_from_db()
     assert response.answers == {str(rating.pk): 5} and response.submitted_at
+
+
+def test_the_entry_pages_lead_the_student_and_the_host_to_their_part_of_each_review(client):
+    review, student, member, _ = _review()
+    application = review.placement.application
+    second = ReviewSession.objects.create(
+        placement=review.placement, due_on=timezone.localdate(), student_notes="書きました"
+    )
+    client.force_login(student)
+    html = client.get(f"/me/entries/{application.pk}/").content.decode()
+    assert f'href="/reviews/{review.pk}/"' in html and f'href="/reviews/{second.pk}/"' in html
+    assert "あなたの記入は済んでいます" in html and "まだ記入していません" in html
+    client.force_login(member)
+    html = client.get(f"/host/entries/{application.pk}/").content.decode()
+    assert f'href="/reviews/{review.pk}/"' in html
+    assert "あなたの記入は済んでいます" not in html  # the host has written neither part
+
+
+def test_an_entry_without_a_placement_shows_no_reviews(client):
+    application, student, _member, _ = application_in("submitted")
+    client.force_login(student)
+    html = client.get(f"/me/entries/{application.pk}/").content.decode()
+    assert 'id="reviews-heading"' not in html
