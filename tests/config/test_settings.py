@@ -90,7 +90,27 @@ def test_every_html_response_carries_the_security_headers(client):
     assert "base-uri 'none'" in csp
     assert "frame-ancestors 'none'" in csp
     script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
-    assert "'nonce-" in script_src
+    # A public page kept in the anonymous page cache is rendered without a nonce: its
+    # scripts are files under 'self', and nothing inline may run.
+    assert "'self'" in script_src
     assert "unsafe-inline" not in script_src and "unsafe-eval" not in csp
+    # A page whose template asks for the nonce gets it in its header.
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    email = client.get("/accounts/email/").headers["Content-Security-Policy"]
+    assert "'nonce-" in next(d for d in email.split(";") if d.strip().startswith("script-src"))
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_htmx_is_configured_for_the_content_security_policy(client):
+    import json
+    import re
+
+    html = client.get("/").content.decode()
+    config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", html)[1])
+    assert config["allowEval"] is False  # script-src has no 'unsafe-eval'
+    assert config["allowScriptTags"] is False  # swapped HTML runs no script
+    assert config["includeIndicatorStyles"] is False  # no <style> injected by htmx
