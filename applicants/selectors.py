@@ -1,5 +1,6 @@
 """Reads about entries that need care: who may see and move them."""
 
+from config.fetching import list_fetch_mode
 from programs.selectors import is_coordinator_of
 from projects.selectors import is_host_member
 
@@ -38,6 +39,7 @@ def student_entries(user):
             "files__downloads__user",
         )
         .order_by("-created_at", "-id")
+        .fetch_mode(list_fetch_mode())
     )
 
 
@@ -120,7 +122,7 @@ def host_entry_list(*, project: Project, status: str | None = None) -> QuerySet[
     )
     if status:
         queryset = queryset.filter(status=status)
-    return queryset.order_by("-created_at", "-id")
+    return queryset.order_by("-created_at", "-id").fetch_mode(list_fetch_mode())
 
 
 def host_entry_status_counts(*, project: Project) -> dict[str, int]:

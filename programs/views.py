@@ -151,9 +151,10 @@ RATE_LIMIT_PER_IP = 10
 
 
 def client_ip(request) -> str:
-    """The client's address. Behind N trusted proxies (settings.RATE_LIMIT_PROXY_COUNT) it is
-    the Nth address from the right of X-Forwarded-For; the left part can be forged."""
-    proxies = getattr(settings, "RATE_LIMIT_PROXY_COUNT", 0)
+    """The client's address. Behind N trusted proxies (settings.TRUSTED_PROXY_COUNT, which
+    allauth's ALLAUTH_TRUSTED_PROXY_COUNT follows) it is the Nth address from the right of
+    X-Forwarded-For; the left part can be forged."""
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [
             part.strip()

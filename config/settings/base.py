@@ -41,6 +41,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # No JIT: it compiled for 30–215 ms on the dashboards' aggregates, longer than they run;
+    # short OLTP queries never gain from it.
+    # https://www.postgresql.org/docs/current/jit-decision.html
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 else:
     # WAL lets the dev server read while a Celery task writes.
     DATABASES["default"]["OPTIONS"] = {
@@ -347,6 +352,10 @@ else:
 # they show changes; this bounds how long a change made around the models (a bulk UPDATE,
 # seed_scale) can stay visible. 0 turns the cache off.
 PUBLIC_PAGE_CACHE_TIMEOUT = env.int("PUBLIC_PAGE_CACHE_TIMEOUT", default=600)
+# The coordinators' pipeline board and funnel (coordinators/selectors.py) keep their computed
+# data until a row they read changes, and at most this long: days in a step and overdue flags
+# move with the clock. 0 turns it off.
+PIPELINE_CACHE_TIMEOUT = env.int("PIPELINE_CACHE_TIMEOUT", default=300)
 
 # ------------------------------------------------------------------------------
 # Admin and logging
@@ -372,3 +381,7 @@ RETENTION = {
 
 # Labels of the programme shown on the public site.
 PROGRAMME_NAME = _("Hokkaido Challenge Community")
+
+# How list pages load a field their queryset did not fetch: "peers" (one query for the whole
+# page) here, "raise" in the tests (config/fetching.py).
+LIST_FETCH_MODE = "peers"

@@ -18,3 +18,5 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 # Tests log staff in directly; tests/accounts/test_mfa.py turns the requirement on.
 MFA_REQUIRED_FOR_STAFF = False
+# A list page that touches a field its queryset did not fetch fails (config/fetching.py).
+LIST_FETCH_MODE = "raise"

@@ -1,5 +1,6 @@
 """Reads about hosts and projects that need care: permissions, joins."""
 
+from config.fetching import list_fetch_mode
 from programs.selectors import is_coordinator_of
 from projects.models import HostMembership, Project
 
@@ -46,6 +47,7 @@ def host_projects(user):
         Project.objects.filter(organization__memberships__user=user)
         .select_related("organization", "region", "term")
         .order_by("-updated_at", "-id")
+        .fetch_mode(list_fetch_mode())
     )
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from config.fetching import list_fetch_mode
 from programs.models import Region, Term
 from projects.models import Project, Theme
 from projects.search import fold
@@ -99,8 +100,9 @@ def public_projects() -> QuerySet[Project]:
         Project.objects.filter(status__in=PUBLIC_STATES)
         .select_related("organization", "region", "term")
         .prefetch_related("themes")
-        # A relation a template touches beyond these is fetched once for the whole page.
-        .fetch_mode(models.FETCH_PEERS)
+        # A relation a template touches beyond these: an error in the tests, one query for
+        # the whole page in production (config/fetching.py).
+        .fetch_mode(list_fetch_mode())
     )
 
 

@@ -39,7 +39,7 @@ def test_review_due_reminds_all_three_parties_once_and_missed_alerts_coordinator
 
 @pytest.mark.parametrize("language", ["ja", "en"])
 def test_the_review_due_email_leads_students_and_hosts_to_their_part(language):
-    placement, student, member, coordinator = placement_in("active")
+    placement, student, _member, coordinator = placement_in("active")
     review = ReviewSession.objects.create(
         placement=placement, due_on=timezone.localdate() + dt.timedelta(days=1)
     )

@@ -3,8 +3,9 @@
 The world holds objects of every kind for "A" (region X, organisation A, student A) and for
 "B" (region Y, organisation B, student B). It is built once per test module inside a
 transaction that is rolled back at the end; every test runs in a savepoint inside it
-(pytest-django's `db`), so a POST made by a test is undone before the next one. Coordinators
-are appointed with `coordinator_appoint`; everyone signs in with `force_login`.
+(`db`, below), so a POST made by a test is undone before the next one; the same on SQLite and
+on PostgreSQL. Coordinators are appointed with `coordinator_appoint`; everyone signs in with
+`force_login`.
 
 `URL_ARGS` says, for every URL with an object id or token in it, how to build a concrete URL
 for A's object. The matrix (test_authorization_matrix.py) says who may open it; the crawl
@@ -27,7 +28,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -539,15 +540,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Simp
     """The world, for one test module (its transaction must not wrap other modules' tests).
 
     Production settings for two-factor authentication: coordinators and staff have it.
+    Its tests run in the savepoints of `db` (below), which replaces pytest-django's.
     """
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        # pytest-django closes the connection after every test (TestCase.tearDownClass); on
-        # PostgreSQL that ends a module-wide transaction, on SQLite's in-memory database it
-        # does not. Authorization is decided by the same querysets on both: `make test` (SQLite)
-        # runs the matrix and the crawl.
-        pytest.skip("the world of the security tests is built on SQLite (make test)")
     media = tmp_path_factory.mktemp("security-media")
     with (
         django_db_blocker.unblock(),
@@ -557,7 +551,44 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Simp
         world = build_world()
         world.media = media
         yield world
+        _assert_still_open()
         transaction.set_rollback(True)
+
+
+def _assert_still_open() -> None:
+    """Fail loudly if something closed the connection inside the world's transaction (every
+    later query would fail with a confusing error, or run outside the transaction)."""
+    assert not connection.closed_in_transaction, "the connection was closed inside the world"
+
+
+@pytest.fixture
+def db(world, django_db_blocker) -> Iterator[None]:
+    """One test inside the world: a savepoint rolled back afterwards, so a POST made by the
+    test is undone before the next one.
+
+    This replaces pytest-django's `db` for the tests of this folder that ask for it by name
+    (through `as_role`): that one runs Django's TestCase.tearDownClass after every test, which
+    closes the connection, and on PostgreSQL a closed connection loses the world's
+    transaction. The name stays `db` because pytest-django sets up the test database for the
+    tests that ask for a fixture of that name. Tests that want rows of their own use the
+    `django_db` mark instead (test_fuzz_forms.py).
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        _assert_still_open()
+        transaction.set_rollback(True)
+
+
+def finish(response) -> None:
+    """Read a streamed response to its end, so its file is closed.
+
+    The test client closes a response itself and keeps Django's `close_old_connections` away
+    from that `request_finished`; calling `response.close()` again would send it once more,
+    and that closes the connection (on PostgreSQL the world's transaction with it).
+    """
+    if response.streaming:
+        for _chunk in response.streaming_content:
+            pass
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,7 @@ from .conftest import (
     admin_keys,
     base_key,
     concrete_url,
+    finish,
     registered_admin_models,
     routes,
 )
@@ -280,7 +281,7 @@ def test_who_may_open_what(world, as_role, key, role):
     method = "post" if route.post_only else "get"
     url = concrete_url(key, world)
     response = getattr(as_role(role), method)(url)
-    response.close()
+    finish(response)
     actual = answer(response, method)
     expected = MATRIX[key][role]
     where = response.get("Location", "")

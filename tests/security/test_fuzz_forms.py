@@ -54,18 +54,6 @@ from tests.flow import application_in, interview_in, placement_in, project_in
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _on_sqlite_only():
-    # Each example is rolled back with a savepoint inside the test's transaction; pytest-django
-    # closes the connection between tests, which PostgreSQL (unlike SQLite's in-memory
-    # database) turns into a lost transaction. Form validation is the same on both databases:
-    # `make test` runs these on SQLite.
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("fuzzing runs on SQLite (make test)")
-
-
 FUZZ = settings(
     # FUZZ_EXAMPLES=500 for a deeper run by hand; 30 keeps `make test` fast.
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")),

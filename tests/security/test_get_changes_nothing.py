@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from .conftest import ROLES, URL_ARGS, concrete_url, routes
+from .conftest import ROLES, URL_ARGS, concrete_url, finish, routes
 
 # Opening these with GET is what they are for, or would end the role's session.
 SKIP = {
@@ -72,7 +72,7 @@ def test_get_changes_nothing(world, as_role, key):
         try:
             before = row_counts()
             response = client.get(url)
-            response.close()
+            finish(response)
             after = row_counts()
         finally:
             client.raise_request_exception = True
