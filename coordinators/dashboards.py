@@ -88,11 +88,12 @@ class PipelineBoardView(RegionPageMixin, TemplateView):
     page = "board"
 
     def get_context_data(self, **kwargs):
-        board = selectors.pipeline_board(region=self.region, term=self.get_term())
+        board = selectors.cached_pipeline_board(region=self.region, term=self.get_term())
         return {
             **super().get_context_data(**kwargs),
             "title": _("Pipeline of %(region)s") % {"region": self.region.name},
             "board": board,
+            "as_of": board.now,
             "thresholds": {
                 "lead": selectors.LEAD_CONTACT_DAYS,
                 "inquiry": selectors.INQUIRY_ANSWER_DAYS,
@@ -143,7 +144,7 @@ class PipelineFunnelView(RegionPageMixin, TemplateView):
     page = "funnel"
 
     def get_context_data(self, **kwargs):
-        funnel = selectors.pipeline_funnel(
+        funnel = selectors.cached_pipeline_funnel(
             region=self.region, term=self.get_term(), terms=self.get_terms()
         )
         measured = [d for d in funnel.durations if d.median is not None]
@@ -151,6 +152,7 @@ class PipelineFunnelView(RegionPageMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "title": _("Funnel of %(region)s") % {"region": self.region.name},
             "funnel": funnel,
+            "as_of": funnel.now,
             "funnel_chart": bar_chart(
                 [(str(s.label), s.count, str(s.count)) for s in funnel.stages]
             ),

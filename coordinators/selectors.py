@@ -3,11 +3,14 @@
 import datetime as dt
 import functools
 import statistics
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from django.db import connection
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import (
     Aggregate,
     BigIntegerField,
@@ -27,7 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -41,9 +44,12 @@ from .models import ReviewSession, Survey, SurveyQuestion, SurveyResponse
 LEAD_CONTACT_DAYS = 3
 INQUIRY_ANSWER_DAYS = 2
 ENTRY_WAIT_DAYS = 5
-# Decided entries shown per status on the board (the rest are a link away).
-ENTRY_CARD_LIMIT = 30
-HOST_CARD_LIMIT = 40
+# Cards shown per column on the board, flagged and longest waiting first (decided entries:
+# the newest); the column keeps its full count and links to the rest in the admin list.
+ENTRY_CARD_LIMIT = 12
+HOST_CARD_LIMIT = 12
+# A host-side column links to its own rows by id up to this many (about 2 KB of URL).
+LINKED_IDS_LIMIT = 300
 
 PS = Project.Status
 AS = Application.Status
@@ -93,6 +99,9 @@ class Flag:
     severity: str = "overdue"
     url: str = ""
 
+    def __post_init__(self):
+        self.label = str(self.label)
+
 
 @dataclass
 class Card:
@@ -131,6 +140,11 @@ class Column:
     # Set where only the newest cards are shown: the column's full count and its changelist.
     total: int | None = None
     more_url: str = ""
+
+    def __post_init__(self):
+        # Plain text in the language of the request that computed the board (the cache key
+        # carries it): a lazy string is rebuilt as a new class each time it is unpickled.
+        self.label, self.hint = str(self.label), str(self.hint)
 
     @property
     def count(self) -> int:
@@ -241,22 +255,31 @@ def pipeline_board(*, region: Region, term: Term | None = None, now=None) -> Boa
         if not (column == "design" and card.project_pk is None and card.pk in in_intake):
             # (A host with no project whose intake is still open is shown at step 3.)
             host_columns[column].cards.append(card)
+    # Where a capped column's rest is listed: the admin list of exactly the column's rows (by
+    # id), or past LINKED_IDS_LIMIT (a URL must stay short) of the region's rows in the column's
+    # states where the list can filter them (a host's step is computed, not stored).
     changelists = {
-        "pamphlet": ("programs_pamphletrequest", "region__id__exact"),
-        "consultation": ("programs_inquiry", "region__id__exact"),
-        "intake": ("projects_intakeinterview", "region__id__exact"),
+        "pamphlet": ("programs_pamphletrequest", f"status__in={LS.NEW},{LS.CONTACTED}&"),
+        "consultation": ("programs_inquiry", f"status__in={IS.NEW},{IS.ANSWERED}&"),
+        "intake": (
+            "projects_intakeinterview",
+            f"outcome__in={IntakeInterview.Outcome.PENDING},{IntakeInterview.Outcome.HOLD}&",
+        ),
     }
     for column in host_columns.values():
         # Flagged cards first, then those that have waited longest; at scale a column shows
         # the first HOST_CARD_LIMIT and links to the full list, so the page stays small.
         column.cards.sort(key=lambda card: (not card.flags, *_oldest_first(card)))
         if len(column.cards) > HOST_CARD_LIMIT:
+            model, states = changelists.get(column.key, ("projects_hostorganization", ""))
+            if len(column.cards) <= LINKED_IDS_LIMIT:
+                ids = ",".join(str(pk) for pk in sorted(card.pk for card in column.cards))
+                query = f"id__in={ids}"
+            else:
+                query = f"{states}region__id__exact={region.pk}"
+            column.more_url = f"{reverse(f'admin:{model}_changelist')}?{query}"
             column.total = len(column.cards)
             column.cards = column.cards[:HOST_CARD_LIMIT]
-            model, lookup = changelists.get(
-                column.key, ("projects_hostorganization", "region__id__exact")
-            )
-            column.more_url = f"{reverse(f'admin:{model}_changelist')}?{lookup}={region.pk}"
     return Board(
         region=region,
         term=term,
@@ -768,6 +791,9 @@ class Stage:
     # This stage's count over the previous one's (None for the first, or after a zero).
     rate: float | None = None
 
+    def __post_init__(self):
+        self.label = str(self.label)
+
     @property
     def rate_percent(self) -> float | None:
         return None if self.rate is None else self.rate * 100
@@ -779,6 +805,9 @@ class StepDuration:
     label: str
     samples: int
     median: dt.timedelta | None
+
+    def __post_init__(self):
+        self.label = str(self.label)
 
     @property
     def median_days(self) -> float | None:
@@ -793,6 +822,8 @@ class Funnel:
     window: tuple[dt.date | None, dt.date] | None
     stages: list[Stage]
     durations: list[StepDuration]
+    # When the numbers were counted (the page shows it: they may come from the cache).
+    now: dt.datetime | None = None
 
     def stage(self, key: str) -> Stage:
         return next(s for s in self.stages if s.key == key)
@@ -1013,13 +1044,100 @@ def pipeline_funnel(
         )
         for key, label in FUNNEL_DURATIONS
     ]
-    return Funnel(region=region, term=term, window=window, stages=stages, durations=steps)
+    return Funnel(
+        region=region,
+        term=term,
+        window=window,
+        stages=stages,
+        durations=steps,
+        now=timezone.now(),
+    )
 
 
 def _scalar(queryset, aggregate) -> Subquery:
     """`aggregate` over `queryset` (rows of one region) as a scalar subquery."""
     return Subquery(
         queryset.order_by().values("region").annotate(value=aggregate).values("value")[:1]
+    )
+
+
+# The cache of the board and the funnel --------------------------------------------------------
+
+PIPELINE_VERSION_KEY = "pipeline:version"
+PIPELINE_PREFIX = "pipeline:data"
+
+
+def pipeline_version() -> str:
+    """The current version of everything the board and the funnel read (one cache read).
+
+    A new version starts when the last one was dropped (`invalidate_pipeline`) or evicted.
+    With the cache down every request gets a new one, so nothing stale is ever read: the
+    pages fail open and compute their data each time.
+    """
+    token = cache.get(PIPELINE_VERSION_KEY)
+    if token:
+        return token
+    token = uuid.uuid4().hex
+    if not cache.add(PIPELINE_VERSION_KEY, token, timeout=None):
+        # Another request started one first: use it, so both share their results.
+        token = cache.get(PIPELINE_VERSION_KEY) or token
+    return token
+
+
+def _drop_pipeline_version() -> None:
+    cache.delete(PIPELINE_VERSION_KEY)
+
+
+def invalidate_pipeline() -> None:
+    """Start a new version of the board and the funnel: every cached result is left behind.
+
+    Dropped now and again when the surrounding transaction commits, as the public pages'
+    version is (projects/page_cache.py): a board computed between the first drop and the
+    commit read the old rows and was stored under a version that the commit then ends.
+    """
+    _drop_pipeline_version()
+    transaction.on_commit(_drop_pipeline_version)
+
+
+def _cached(kind: str, region: Region, term: Term | None, compute):
+    """The result of `compute()` for the region and term, kept for PIPELINE_CACHE_TIMEOUT
+    within the current version. The language is part of the key: cards carry status labels
+    translated when they were computed. The region and term are not stored (the request's own
+    instances are put back), so the value holds plain data, lazy labels and dates only.
+    """
+    timeout = settings.PIPELINE_CACHE_TIMEOUT
+    if timeout <= 0:
+        return compute()
+    key = ":".join(
+        (
+            PIPELINE_PREFIX,
+            kind,
+            str(region.pk),
+            str(term.pk) if term is not None else "all",
+            translation.get_language() or "",
+            pipeline_version(),
+        )
+    )
+    stored = cache.get(key)
+    if stored is not None:
+        return replace(stored, region=region, term=term)
+    result = compute()
+    cache.set(key, replace(result, region=None, term=None), timeout)
+    return result
+
+
+def cached_pipeline_board(*, region: Region, term: Term | None = None) -> Board:
+    """`pipeline_board`, from the cache while nothing it reads has changed (and for at most
+    PIPELINE_CACHE_TIMEOUT seconds: days in a step and overdue flags move with the clock)."""
+    return _cached("board", region, term, lambda: pipeline_board(region=region, term=term))
+
+
+def cached_pipeline_funnel(
+    *, region: Region, term: Term | None = None, terms: list[Term] | None = None
+) -> Funnel:
+    """`pipeline_funnel`, from the cache while nothing it counts has changed."""
+    return _cached(
+        "funnel", region, term, lambda: pipeline_funnel(region=region, term=term, terms=terms)
     )
 
 

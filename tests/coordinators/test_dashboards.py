@@ -791,7 +791,10 @@ def grow(region, coordinator, start: int, stop: int, survey: Survey) -> None:
                 )
 
 
-def test_dashboards_use_the_same_number_of_queries_for_3_and_30_rows(client):
+def test_dashboards_use_the_same_number_of_queries_for_3_and_30_rows(client, settings):
+    # What the pages cost when they compute their data (the cache's own test is in
+    # test_pipeline_cache.py): without it, each request counts from the database.
+    settings.PIPELINE_CACHE_TIMEOUT = 0
     region = RegionFactory()
     coordinator = appoint(region)
     survey = Survey.objects.create(title="学生アンケート", audience="student")
@@ -829,7 +832,7 @@ def test_dashboards_use_the_same_number_of_queries_for_3_and_30_rows(client):
     assert max(small.values()) <= 10, small
 
 
-def test_a_long_host_column_shows_the_first_cards_and_links_to_the_rest():
+def test_a_long_host_column_shows_the_first_cards_and_links_to_the_rest(client):
     from coordinators.selectors import HOST_CARD_LIMIT, pipeline_board
     from programs import services as program_services
     from tests.factories import RegionFactory
@@ -844,7 +847,33 @@ def test_a_long_host_column_shows_the_first_cards_and_links_to_the_rest():
             region=region,
             consent=True,
         )
+    # Leads of the region that left step 1 are neither in the column nor in the list it links.
+    coordinator = appoint(region)
+    make_lead(region, coordinator, "converted", "転換済み")
+    make_lead(region, coordinator, "closed", "終了")
     column = next(c for c in pipeline_board(region=region).host_columns if c.key == "pamphlet")
     assert column.count == HOST_CARD_LIMIT + 5
     assert len(column.cards) == HOST_CARD_LIMIT and column.more == 5
-    assert column.more_url.endswith(f"region__id__exact={region.pk}")
+    assert column.more_url.startswith("/admin/programs/pamphletrequest/?id__in=")
+    staff = StaffFactory()
+    client.force_login(staff)
+    listing = client.get(column.more_url)
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == column.count
+
+
+def test_a_column_longer_than_an_id_list_links_to_its_states_in_the_region(monkeypatch):
+    monkeypatch.setattr(selectors, "HOST_CARD_LIMIT", 1)
+    monkeypatch.setattr(selectors, "LINKED_IDS_LIMIT", 2)
+    region = RegionFactory()
+    coordinator = appoint(region)
+    with clock(at(0)):
+        for name in ("一社目", "二社目", "三社目"):
+            make_lead(region, coordinator, "new", name)
+        column = next(
+            c for c in selectors.pipeline_board(region=region).host_columns if c.key == "pamphlet"
+        )
+    assert (column.count, len(column.cards), column.more) == (3, 1, 2)
+    assert column.more_url == (
+        f"/admin/programs/pamphletrequest/?status__in=new,contacted&region__id__exact={region.pk}"
+    )
