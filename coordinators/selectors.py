@@ -1099,16 +1099,12 @@ def invalidate_pipeline() -> None:
     transaction.on_commit(_drop_pipeline_version)
 
 
-def _cached(kind: str, region: Region, term: Term | None, compute):
-    """The result of `compute()` for the region and term, kept for PIPELINE_CACHE_TIMEOUT
-    within the current version. The language is part of the key: cards carry status labels
-    translated when they were computed. The region and term are not stored (the request's own
-    instances are put back), so the value holds plain data, lazy labels and dates only.
-    """
-    timeout = settings.PIPELINE_CACHE_TIMEOUT
-    if timeout <= 0:
-        return compute()
-    key = ":".join(
+def pipeline_cache_key(kind: str, region: Region, term: Term | None) -> str | None:
+    """The cache key of something computed from the pipeline of `region` and `term` in the
+    current version and language; None when PIPELINE_CACHE_TIMEOUT turns the cache off."""
+    if settings.PIPELINE_CACHE_TIMEOUT <= 0:
+        return None
+    return ":".join(
         (
             PIPELINE_PREFIX,
             kind,
@@ -1118,11 +1114,22 @@ def _cached(kind: str, region: Region, term: Term | None, compute):
             pipeline_version(),
         )
     )
+
+
+def _cached(kind: str, region: Region, term: Term | None, compute):
+    """The result of `compute()` for the region and term, kept for PIPELINE_CACHE_TIMEOUT
+    within the current version. The language is part of the key: cards carry status labels
+    translated when they were computed. The region and term are not stored (the request's own
+    instances are put back), so the value holds plain data, lazy labels and dates only.
+    """
+    key = pipeline_cache_key(kind, region, term)
+    if key is None:
+        return compute()
     stored = cache.get(key)
     if stored is not None:
         return replace(stored, region=region, term=term)
     result = compute()
-    cache.set(key, replace(result, region=None, term=None), timeout)
+    cache.set(key, replace(result, region=None, term=None), settings.PIPELINE_CACHE_TIMEOUT)
     return result
 
 
