@@ -19,6 +19,11 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 # /healthz is probed over plain HTTP by the load balancer and compose.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Sessions are read from the cache (Redis) and written through to the database: one query
+# less on every signed-in page; with Redis down they come from the database (the cache fails
+# open, config/cache.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -114,3 +114,37 @@ def test_htmx_is_configured_for_the_content_security_policy(client):
     assert config["allowEval"] is False  # script-src has no 'unsafe-eval'
     assert config["allowScriptTags"] is False  # swapped HTML runs no script
     assert config["includeIndicatorStyles"] is False  # no <style> injected by htmx
+
+
+def test_production_reads_sessions_from_the_cache(tmp_path):
+    result = _run(
+        ["shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "x7#kq" * 12,
+            "DJANGO_ALLOWED_HOSTS": "jissen.example.jp",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        },
+        tmp_path,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "django.contrib.sessions.backends.cached_db"
+
+
+@pytest.mark.django_db
+def test_cached_sessions_spare_the_session_query_and_survive_a_cache_outage(client, settings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import UserFactory
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    client.force_login(UserFactory())
+    client.get("/notifications/")
+    with CaptureQueriesContext(connection) as cached:
+        assert client.get("/notifications/").status_code == 200
+    assert not [q for q in cached.captured_queries if "django_session" in q["sql"]]
+    cache.clear()  # as if Redis had lost it: read from the database, still signed in
+    with CaptureQueriesContext(connection) as fallback:
+        assert client.get("/notifications/").status_code == 200
+    assert [q for q in fallback.captured_queries if "django_session" in q["sql"]]
