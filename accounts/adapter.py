@@ -12,7 +12,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
@@ -98,6 +98,16 @@ def client_address(request: HttpRequest, adapter) -> str | None:
 
 class AccountAdapter(DefaultAccountAdapter):
     """The site's allauth adapter: slows repeated failed logins down before the lockout."""
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's address (TRUSTED_PROXY_COUNT applies); a request with fewer forwarded
+        addresses than trusted proxies did not come through them all, and counts by its own
+        peer address, as the forms' rate limits do (programs.views.client_ip), instead of
+        allauth's ImproperlyConfigured answering 500."""
+        try:
+            return super().get_client_ip(request)
+        except ImproperlyConfigured:
+            return request.META.get("REMOTE_ADDR") or super().get_client_ip(request)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # Once allauth's lockout (ACCOUNT_RATE_LIMITS["login_failed"]) applies, its own

@@ -132,7 +132,7 @@ class ApplicationAdmin(
         "created_at",
         "pre_assignment_submitted_at",
     )
-    list_filter = ("status", "project__region", "decline_reason")
+    list_filter = ("status", "project__region", "project__term", "decline_reason")
     # Every column's related row (the project's and region's names) comes with the page.
     list_select_related = ("student", "project", "project__region")
     search_fields = (

@@ -625,6 +625,7 @@ def _entry_columns(
     for status, column in columns.items():
         column.more_url = (
             f"{changelist}?status__exact={status}&project__region__id__exact={region.pk}"
+            + (f"&project__term__id__exact={term.pk}" if term is not None else "")
         )
         row = per_status.get(status)
         column.total = row["n"] if row else 0

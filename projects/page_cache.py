@@ -18,6 +18,8 @@ PAGE_PREFIX = "public-pages:page"
 COUNT_PREFIX = "public-pages:count"
 # Marks a request whose response may be stored: its page is rendered without a CSP nonce.
 REQUEST_FLAG = "_public_page_cache"
+# A query value longer than any form field's (the search box takes 100) is not stored.
+MAX_PARAM_LENGTH = 100
 
 
 def _timeout() -> int:
@@ -79,10 +81,20 @@ def cached_count(key: str, count) -> int:
     return cache.get_or_set(f"{COUNT_PREFIX}:{public_version()}:{digest}", count, _timeout())
 
 
-def _is_cacheable_request(request) -> bool:
-    """Anonymous GETs with no message waiting for them (a message is shown once, to one)."""
+def _is_cacheable_request(request, query_params: frozenset = frozenset()) -> bool:
+    """Anonymous GETs with no message waiting for them (a message is shown once, to one),
+    whose query string holds only the page's own parameters, once each and short.
+
+    Anything else is answered but not stored: a visitor making up parameters
+    (`?x=<random>`) would otherwise store a new page for every request and fill the cache
+    that also holds the sessions and the login counters."""
     if request.method not in ("GET", "HEAD"):
         return False
+    for name, values in request.GET.lists():
+        if name not in query_params or len(values) != 1 or len(values[0]) > MAX_PARAM_LENGTH:
+            return False
+        if name == "page" and not (values[0].isdigit() and len(values[0]) <= 5):
+            return False
     if CookieStorage.cookie_name in request.COOKIES:
         return False
     if request.user.is_authenticated:
@@ -112,6 +124,18 @@ def _is_storable(request, response) -> bool:
         and not (messages is not None and messages.added_new)
         and "private" not in response.get("Cache-Control", "")
     )
+
+
+def _within_store_budget() -> bool:
+    """At most PUBLIC_PAGE_CACHE_STORES_PER_MINUTE pages are stored a minute, whoever asks:
+    the bound on what any flood of distinct valid URLs (search terms) can put in the cache."""
+    key = f"{PAGE_PREFIX}:stores:{int(time.time() // 60)}"
+    cache.add(key, 0, 120)
+    try:
+        stored = cache.incr(key)
+    except ValueError:  # the key is gone (evicted, or the cache is down): no count to keep
+        return True
+    return stored <= settings.PUBLIC_PAGE_CACHE_STORES_PER_MINUTE
 
 
 def _page_key(request, version: str) -> str:
@@ -145,8 +169,11 @@ class PublicPageCacheMixin:
     every lookup misses and every store is dropped.
     """
 
+    # The query parameters the page reads; a request with any other is not stored.
+    cache_query_params: frozenset = frozenset()
+
     def dispatch(self, request, *args, **kwargs):
-        if _timeout() <= 0 or not _is_cacheable_request(request):
+        if _timeout() <= 0 or not _is_cacheable_request(request, self.cache_query_params):
             return super().dispatch(request, *args, **kwargs)
         key = _page_key(request, public_version())
         stored = cache.get(key)
@@ -157,7 +184,7 @@ class PublicPageCacheMixin:
         response = super().dispatch(request, *args, **kwargs)
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if _is_storable(request, response):
+        if _is_storable(request, response) and _within_store_budget():
             cache.set(key, (response.content, response["Content-Type"]), _timeout())
         return response
 

@@ -7,7 +7,7 @@ shell and data migrations alike. A receiver sees every save and delete; neither 
 """
 
 from django.conf import settings
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from programs.models import Region, Term
 from projects.models import HostOrganization, Project, Theme
@@ -32,6 +32,12 @@ def _user_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> No
     # A sign-in saves last_login only; a coordinator's new name reaches the public pages.
     if raw or (update_fields is not None and not PUBLIC_USER_FIELDS & set(update_fields)):
         return
+    if instance.pk and Region.coordinators.through.objects.filter(user_id=instance.pk).exists():
+        invalidate_public_pages()
+
+
+def _user_deleted(sender, instance, **kwargs) -> None:
+    # Deleting a coordinator removes their region rows without an m2m signal.
     if instance.pk and Region.coordinators.through.objects.filter(user_id=instance.pk).exists():
         invalidate_public_pages()
 
@@ -65,4 +71,7 @@ def connect() -> None:
     )
     post_save.connect(
         _user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="public-pages-user"
+    )
+    pre_delete.connect(
+        _user_deleted, sender=settings.AUTH_USER_MODEL, dispatch_uid="public-pages-user-del"
     )

@@ -352,6 +352,9 @@ else:
 # they show changes; this bounds how long a change made around the models (a bulk UPDATE,
 # seed_scale) can stay visible. 0 turns the cache off.
 PUBLIC_PAGE_CACHE_TIMEOUT = env.int("PUBLIC_PAGE_CACHE_TIMEOUT", default=600)
+# At most this many pages are stored a minute (projects/page_cache.py): what a flood of
+# distinct search URLs can add to the Redis that also holds sessions and login counters.
+PUBLIC_PAGE_CACHE_STORES_PER_MINUTE = env.int("PUBLIC_PAGE_CACHE_STORES_PER_MINUTE", default=600)
 # The coordinators' pipeline board and funnel (coordinators/selectors.py) keep their computed
 # data until a row they read changes, and at most this long: days in a step and overdue flags
 # move with the clock. 0 turns it off.

@@ -51,6 +51,7 @@ class ProjectListView(PublicPageCacheMixin, TemplateView):
     """The public index of published and closed projects, searched and filtered by GET."""
 
     template_name = "projects/public/project_list.html"
+    cache_query_params = frozenset({*ProjectSearchForm.base_fields, "page"})
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

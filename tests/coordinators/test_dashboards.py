@@ -346,6 +346,30 @@ def test_decided_entries_show_the_newest_cards_and_link_the_rest(client, monkeyp
     assert listing.context["cl"].result_count == 3
 
 
+def test_with_a_term_chosen_a_columns_link_lists_that_terms_entries_only(client, monkeypatch):
+    region = RegionFactory()
+    coordinator = appoint(region)
+    monkeypatch.setattr(selectors, "ENTRY_CARD_LIMIT", 1)
+    spring = TermFactory(season="spring", year=2027)
+    with clock(at(0)):
+        _host, project = make_host(
+            region, coordinator, Project.Status.PUBLISHED, "春募集", term=spring
+        )
+        _other, elsewhere = make_host(region, coordinator, Project.Status.PUBLISHED, "秋募集")
+        for name in ("春1", "春2"):
+            make_entry(project, coordinator, "rejected", name)
+        make_entry(elsewhere, coordinator, "rejected", "秋1")
+        board = selectors.pipeline_board(region=region, term=spring)
+    rejected = next(c for c in board.entry_columns if c.key == "rejected")
+    assert (rejected.count, rejected.more) == (2, 1)
+    assert rejected.more_url.endswith(f"&project__term__id__exact={spring.pk}")
+    with clock(at(0)):
+        client.force_login(coordinator)
+        listing = client.get(rejected.more_url)
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == 2
+
+
 def test_time_in_step_comes_from_the_latest_status_change():
     region = RegionFactory()
     coordinator = appoint(region)

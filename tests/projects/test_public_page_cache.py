@@ -212,6 +212,10 @@ def _add_coordinator(project):
     CoordinatorFactory(region=project.region, name="流氷 あおい")
 
 
+def _delete_coordinator(project):
+    project.region.coordinators.get(name="大地 ひかる").delete()
+
+
 @pytest.mark.parametrize(
     ("change", "url", "before", "after"),
     [
@@ -229,6 +233,7 @@ def _add_coordinator(project):
         (_rename_region, "regions", ">北見<", "オホーツク北見"),
         (_rename_coordinator, "region", "大地 ひかる", "大地 みのり"),
         (_add_coordinator, "detail", None, "流氷 あおい"),
+        (_delete_coordinator, "region", "大地 ひかる", None),
     ],
 )
 def test_a_change_to_what_a_page_shows_invalidates_it(
@@ -310,3 +315,33 @@ def test_pages_still_answer_when_the_cache_is_down(client, published, settings):
     for url in _urls(published):
         for _ in range(2):
             assert _get(client, url)[1] > 0  # rendered: no cache to serve it from
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?utm_source=x",  # a parameter the page does not read
+        "?q=玉ねぎ&q=加工",  # one read twice
+        "?q=" + "あ" * 101,  # longer than the search box takes
+        "?page=abc",
+        "?page=1000000",
+    ],
+)
+def test_made_up_query_strings_are_answered_but_not_stored(client, published, query):
+    first, _queries = _get(client, INDEX + query)
+    second, queries = _get(client, INDEX + query)
+    assert queries > 0  # rendered again: nothing was stored
+    assert second.content.decode().count("玉ねぎ") == first.content.decode().count("玉ねぎ")
+
+
+def test_no_more_than_the_budget_of_pages_is_stored_a_minute(client, published, settings):
+    settings.PUBLIC_PAGE_CACHE_STORES_PER_MINUTE = 2
+    with time_machine.travel(dt.datetime(2027, 5, 1, 10, 0, 5, tzinfo=dt.UTC), tick=False):
+        for term in ("玉ねぎ", "加工品", "ハッカ"):
+            _get(client, f"{INDEX}?q={term}")
+        assert _get(client, f"{INDEX}?q=玉ねぎ")[1] == 0
+        assert _get(client, f"{INDEX}?q=加工品")[1] == 0
+        assert _get(client, f"{INDEX}?q=ハッカ")[1] > 0  # the third of the minute: not stored
+    with time_machine.travel(dt.datetime(2027, 5, 1, 10, 1, 5, tzinfo=dt.UTC), tick=False):
+        _get(client, f"{INDEX}?q=ハッカ")  # a new minute, a new budget
+        assert _get(client, f"{INDEX}?q=ハッカ")[1] == 0
