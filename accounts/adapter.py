@@ -60,24 +60,33 @@ class LoginSlowdown:
         """Whole seconds until the next attempt may be checked (0: go ahead)."""
         now = time.time()
         wait = 0.0
-        for failures, last_failure in cache.get_many(self.keys).values():
-            wait = max(wait, last_failure + login_delay(failures) - now)
+        stored = cache.get_many([*self.keys, *(f"{key}:last" for key in self.keys)])
+        for key in self.keys:
+            failures, last_failure = stored.get(key), stored.get(f"{key}:last")
+            if failures and last_failure:
+                wait = max(wait, last_failure + login_delay(failures) - now)
         return math.ceil(wait) if wait > 0 else 0
 
     def record_failure(self) -> None:
+        """One more failure on each counter. The count goes up with the cache's atomic
+        increment, so failures at the same moment from several processes all count; the
+        time of the last one sits beside it."""
         now = time.time()
         window = settings.LOGIN_SLOWDOWN["window"]
-        counters = cache.get_many(self.keys)
-        cache.set_many(
-            {key: (counters.get(key, (0, now))[0] + 1, now) for key in self.keys},
-            timeout=window,
-        )
+        for key in self.keys:
+            cache.add(key, 0, timeout=window)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired in between, or the cache is down
+                cache.set(key, 1, timeout=window)
+            cache.touch(key, timeout=window)
+            cache.set(f"{key}:last", now, timeout=window)
 
     def clear_account(self) -> None:
         # The address keeps its count: one valid login of an attacker's own account must
         # not reset the slowing of the guesses made from the same address at other accounts.
         if self.account_key:
-            cache.delete(self.account_key)
+            cache.delete_many([self.account_key, f"{self.account_key}:last"])
 
 
 def client_address(request: HttpRequest, adapter) -> str | None:
