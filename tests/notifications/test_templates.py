@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.template import engines
 
 from accounts.models import User
 from notifications import delivery
@@ -131,16 +130,6 @@ RECIPIENTS = {
     "host": User(pk=901, email="host@example.jp", name="佐藤 一郎"),
     "coordinator": User(pk=902, email="coord@example.jp", is_staff=True),
 }
-
-
-@pytest.fixture
-def strict_templates():
-    """Missing variables render as a marker instead of silently as ''."""
-    engine = engines["django"].engine
-    previous = engine.string_if_invalid
-    engine.string_if_invalid = "MISSING<%s>"
-    yield
-    engine.string_if_invalid = previous
 
 
 def test_every_event_in_the_catalogue_has_a_sample_context():
