@@ -18,6 +18,7 @@ def test_home_page_is_japanese_by_default_with_the_eight_steps(client):
     assert "成果を振り返る" in html
     assert "札幌" in html
     assert "STEP 8" in html
+    assert "<title>北海道チャレンジコミュニティ | 実践型インターンシップ</title>" in html
 
 
 def test_language_switch_in_the_header_turns_the_site_english(client):
