@@ -22,7 +22,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
@@ -290,6 +290,16 @@ class BigListAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return SpanDateHierarchyChangeList
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, the markup Django's CheckboxInput renders, written directly:
+        rendering the widget's template for every row was a third of a long list's cost."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(gettext("Select this object for an action - {}"), str(obj)),
+        )
 
 
 class StatusChangeAdmin(BigListAdminMixin, ReadOnlyAdminMixin, StatusLabelsMixin, admin.ModelAdmin):
