@@ -4,6 +4,7 @@ end of a placement and the next cycle are actions on the placement that call the
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
@@ -294,7 +295,22 @@ class OrientationAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdm
         )
 
 
-class OrientationInline(ReadOnlyAdminMixin, admin.StackedInline):
+class PlacementRowsInline(ReadOnlyAdminMixin):
+    """A placement's orientation or reviews under it, read-only, each linking to its page;
+    the placement's entry comes with each row (its name is the row's title)."""
+
+    show_change_link = True
+    extra = 0
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("placement__application__student", "placement__application__project")
+        )
+
+
+class OrientationInline(PlacementRowsInline, admin.StackedInline):
     model = Orientation
     fields = (
         ("starts_at", "ends_at"),
@@ -306,28 +322,7 @@ class OrientationInline(ReadOnlyAdminMixin, admin.StackedInline):
         "host_goals",
         "coordinator_goals",
     )
-    readonly_fields = (
-        "starts_at",
-        "ends_at",
-        "place",
-        "meeting_url",
-        "held_at",
-        "student_attended",
-        "host_attended",
-        "coordinator_attended",
-        "student_goals",
-        "host_goals",
-        "coordinator_goals",
-    )
-    show_change_link = True
-    extra = 0
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("placement__application__student", "placement__application__project")
-        )
+    readonly_fields = flatten(fields)
 
 
 # Step 8: reviews ---------------------------------------------------------------------------
@@ -501,20 +496,11 @@ class ReviewSessionAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelA
             obj.refresh_from_db()
 
 
-class ReviewSessionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReviewSessionInline(PlacementRowsInline, admin.TabularInline):
     model = ReviewSession
     fields = ("kind", "due_on", "held_at", "health")
     readonly_fields = fields
     ordering = ("due_on", "id")
-    show_change_link = True
-    extra = 0
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("placement__application__student", "placement__application__project")
-        )
 
 
 # The placement: steps 7 and 8, its end, and the next cycle -------------------------------

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Aggregate,
     BigIntegerField,
@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applicants.models import Application, ApplicationStatusChange, Placement
+from config.cache import drop_now_and_on_commit
 from programs.models import Inquiry, PamphletRequest, Region, Term
 from projects.models import HostOrganization, IntakeInterview, Project
 
@@ -1085,19 +1086,10 @@ def pipeline_version() -> str:
     return token
 
 
-def _drop_pipeline_version() -> None:
-    cache.delete(PIPELINE_VERSION_KEY)
-
-
 def invalidate_pipeline() -> None:
-    """Start a new version of the board and the funnel: every cached result is left behind.
-
-    Dropped now and again when the surrounding transaction commits, as the public pages'
-    version is (projects/page_cache.py): a board computed between the first drop and the
-    commit read the old rows and was stored under a version that the commit then ends.
-    """
-    _drop_pipeline_version()
-    transaction.on_commit(_drop_pipeline_version)
+    """Start a new version of the board and the funnel: every cached result is left behind
+    (dropped now and on commit, as the public pages' version is)."""
+    drop_now_and_on_commit(PIPELINE_VERSION_KEY)
 
 
 def pipeline_cache_key(kind: str, region: Region, term: Term | None) -> str | None:

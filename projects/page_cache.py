@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone, translation
+
+from config.cache import drop_now_and_on_commit
 
 VERSION_KEY = "public-pages:version"
 PAGE_PREFIX = "public-pages:page"
@@ -56,21 +57,10 @@ def public_version() -> str:
     return record["token"]
 
 
-def _drop_version() -> None:
-    cache.delete(VERSION_KEY)
-
-
 def invalidate_public_pages() -> None:
-    """Start a new version of the public pages: every cached page and count is left behind.
-
-    Dropped now and again when the surrounding transaction commits. The second drop is the
-    one that matters in production: a page rendered between the first drop and the commit
-    read the old rows and was stored under a version that the commit then ends. The first
-    one covers code (and tests) whose transaction never commits. Outside a transaction both
-    run at once.
-    """
-    _drop_version()
-    transaction.on_commit(_drop_version)
+    """Start a new version of the public pages: every cached page and count is left behind
+    (dropped now and again on commit: config.cache.drop_now_and_on_commit says why)."""
+    drop_now_and_on_commit(VERSION_KEY)
 
 
 def cached_count(key: str, count) -> int:

@@ -32,13 +32,17 @@ def _user_saved(sender, instance, update_fields=None, raw=False, **kwargs) -> No
     # A sign-in saves last_login only; a coordinator's new name reaches the public pages.
     if raw or (update_fields is not None and not PUBLIC_USER_FIELDS & set(update_fields)):
         return
-    if instance.pk and Region.coordinators.through.objects.filter(user_id=instance.pk).exists():
-        invalidate_public_pages()
+    _if_coordinator(instance)
 
 
 def _user_deleted(sender, instance, **kwargs) -> None:
     # Deleting a coordinator removes their region rows without an m2m signal.
-    if instance.pk and Region.coordinators.through.objects.filter(user_id=instance.pk).exists():
+    _if_coordinator(instance)
+
+
+def _if_coordinator(user) -> None:
+    """The public pages name each region's coordinators: a change to one of them shows."""
+    if user.pk and Region.coordinators.through.objects.filter(user_id=user.pk).exists():
         invalidate_public_pages()
 
 
