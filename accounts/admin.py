@@ -28,6 +28,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from . import list_cache
 from .models import Invitation, PersonalDataChange, User
 from .workflow import InvalidTransition, StatusChange, TransitionNotAllowed
 
@@ -233,7 +234,10 @@ def date_drilldown(cl) -> dict:
         }
         context["choices"] = [{"title": capfirst(formats.date_format(date, "MONTH_DAY_FORMAT"))}]
         return context
-    span = cl.queryset.aggregate(first=Min(field_name), last=Max(field_name))
+    span = list_cache.cached(
+        list_cache.key_for("span", cl.queryset, field_name, version=cl.list_version),
+        lambda: cl.queryset.aggregate(first=Min(field_name), last=Max(field_name)),
+    )
     first, last = span["first"], span["last"]
     if first is None or last is None:
         return context
@@ -273,7 +277,39 @@ def date_drilldown(cl) -> dict:
     return context
 
 
+class _CountedRows:
+    """A page's rows, read from the database only when iterated; their number comes from
+    the list's count. The admin takes `len()` of the page for its "0 of N selected" note,
+    which would run the page's query even when its rows are drawn from the cache."""
+
+    def __init__(self, queryset, length: int):
+        self._queryset = queryset
+        self._length = length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __iter__(self):
+        return iter(self._queryset)
+
+    def __getattr__(self, name):
+        return getattr(self._queryset, name)
+
+
 class SpanDateHierarchyChangeList(ChangeList):
+    def __init__(self, request, *args, **kwargs):
+        self.list_version = list_cache.request_version(request)
+        super().__init__(request, *args, **kwargs)
+
+    def get_results(self, request):
+        super().get_results(request)
+        if self.multi_page and not (self.show_all and self.can_show_all):
+            page = self.paginator.page(self.page_num)
+            length = page.end_index() - page.start_index() + 1 if self.result_count else 0
+        else:
+            length = self.result_count
+        self.result_list = _CountedRows(self.result_list, length)
+
     @cached_property
     def date_drilldown(self) -> dict:
         return date_drilldown(self)
@@ -281,7 +317,8 @@ class SpanDateHierarchyChangeList(ChangeList):
 
 class BigListAdminMixin:
     """For lists that grow with the programme (entries, status histories): no unfiltered
-    total ("N of M", a second COUNT over the table) and a date hierarchy from MIN/MAX."""
+    total ("N of M", a second COUNT over the table), a date hierarchy from MIN/MAX, and the
+    count, the span and the page's rows kept until the next write (accounts.list_cache)."""
 
     show_full_result_count = False
     # Half the admin's 100: drawing the rows is what such a page costs once SQL is cheap.
@@ -290,6 +327,15 @@ class BigListAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return SpanDateHierarchyChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return list_cache.CachedCountPaginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            version=list_cache.request_version(request),
+        )
 
     def action_checkbox(self, obj):
         """The row's checkbox, the markup Django's CheckboxInput renders, written directly:

@@ -47,17 +47,20 @@ class TolerantRedisCache(RedisCache):
     clear = _tolerant("clear", None)
 
 
-def drop_now_and_on_commit(key: str) -> None:
-    """Delete a cache key now and again when the surrounding transaction commits.
+def drop_now_and_on_commit(*keys: str) -> None:
+    """Delete cache keys now and again when the surrounding transaction commits.
 
-    For the version keys of cached results (the public pages, the board and funnel): the
-    second drop is the one that matters in production, since a result computed between the
-    first drop and the commit read the old rows and was stored under a version the commit
-    then ends; the first covers code (and tests) whose transaction never commits. Outside a
-    transaction both run at once.
+    For the version keys of cached results (the public pages, the board and funnel, the
+    entry lists): the second drop is the one that matters in production, since a result
+    computed between the first drop and the commit read the old rows and was stored under a
+    version the commit then ends; the first covers code (and tests) whose transaction never
+    commits. Outside a transaction both run at once.
     """
     from django.core.cache import cache
     from django.db import transaction
 
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    if not keys:
+        return
+    keys = list(keys)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

@@ -3,7 +3,9 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -12,8 +14,9 @@ from django.views import View
 
 from accounts.workflow import InvalidTransition, TransitionNotAllowed
 from programs.selectors import flow_steps
+from projects.models import Project
 
-from .. import selectors, services
+from .. import cards, selectors, services
 from ..forms_host import (
     EntryDeclineForm,
     InterviewCancelForm,
@@ -197,7 +200,12 @@ def _interview(request, pk: int) -> Interview:
 
 
 class EntryListView(LoginRequiredMixin, View):
-    """One project's entries, filtered by status, 20 a page."""
+    """One project's entries, filtered by status, 20 a page.
+
+    The list (filters, table and pages) is kept as HTML until an entry, the project or an
+    entrant it shows changes (applicants/cards.py), looked up only once the project has
+    passed the access check.
+    """
 
     template_name = "applicants/host/entry_list.html"
 
@@ -206,27 +214,49 @@ class EntryListView(LoginRequiredMixin, View):
         status = request.GET.get("status", "")
         if status not in Application.Status.values:
             status = ""
-        counts = selectors.host_entry_status_counts(project=project)
-        entries = selectors.host_entry_list(project=project, status=status or None)
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-        context = {
-            "project": project,
-            "page": page,
-            "entries": list(page.object_list),
-            "status": status,
-            "filters": [
-                {"value": value, "label": label, "count": counts.get(value, 0)}
-                for value, label in Application.Status.choices
-            ],
-            "total": sum(counts.values()),
-        }
-        template = self.template_name
+        page_number = request.GET.get("page") or "1"
+        key = None
+        if page_number.isdigit() and len(page_number) <= 6:
+            key = cards.html_key(
+                "host-entries",
+                cards.project_version_key(project.pk),
+                project.pk,
+                status,
+                page_number,
+            )
+        entries_html = cards.cached_html(
+            key,
+            lambda: render_to_string(
+                self.template_name + "#entries",
+                _entry_list_context(project, status, page_number),
+                request,
+            ),
+        )
         # htmx swaps only the list; a history restore needs the whole page.
         if request.headers.get("HX-Request") and not request.headers.get(
             "HX-History-Restore-Request"
         ):
-            template += "#entries"
-        return render(request, template, context)
+            return HttpResponse(entries_html)
+        return render(
+            request, self.template_name, {"project": project, "entries_html": entries_html}
+        )
+
+
+def _entry_list_context(project: Project, status: str, page_number: str) -> dict:
+    counts = selectors.host_entry_status_counts(project=project)
+    entries = selectors.host_entry_list(project=project, status=status or None)
+    page = Paginator(entries, PAGE_SIZE).get_page(page_number)
+    return {
+        "project": project,
+        "page": page,
+        "entries": list(page.object_list),
+        "status": status,
+        "filters": [
+            {"value": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in Application.Status.choices
+        ],
+        "total": sum(counts.values()),
+    }
 
 
 class EntryDetailView(LoginRequiredMixin, View):

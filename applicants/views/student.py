@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -19,11 +20,25 @@ from notifications.calendar import build_ics
 from programs.selectors import flow_steps
 from projects.models import Project
 
-from .. import selectors, services
+from .. import cards, selectors, services
 from ..forms import AcceptOfferForm, EntryForm, PreAssignmentForm, ProfileForm, ReasonForm
 from ..models import Application, ApplicationFile, Interview, InterviewSlot, StudentProfile
 
 REFUSED = (InvalidTransition, TransitionNotAllowed)
+# What My page's cards read of an entry, its project, host, region and placement
+# (`_next_action`, `selectors.entry_step` and the template).
+MY_PAGE_FIELDS = (
+    "status",
+    "created_at",
+    "pre_assignment_submitted_at",
+    "project__title",
+    "project__pre_assignment_brief",
+    "project__pre_assignment_deadline",
+    "project__starts_on",
+    "project__organization__name",
+    "project__region__name",
+    "placement__status",
+)
 
 
 def _own_entry(request, pk: int) -> Application:
@@ -154,41 +169,57 @@ def _next_action(application: Application) -> tuple[str, object]:
 
 
 class MyPageView(LoginRequiredMixin, View):
+    """The student's entries as cards, each with its step, next action and interviews.
+
+    The cards are kept as HTML until one of the rows they show changes (applicants/cards.py):
+    reloading My page costs the header's queries and one cache read.
+    """
+
     template_name = "applicants/my_page.html"
 
     def get(self, request):
-        # My page shows no slots, history or files: of the entry page's prefetches it keeps
-        # only the interviews (cancelled ones never show nor decide the next action).
-        entries = list(
-            selectors.student_entries(request.user)
-            .prefetch_related(None)
-            .prefetch_related(
-                Prefetch(
-                    "interviews",
-                    queryset=Interview.objects.exclude(status=Interview.Status.CANCELLED).order_by(
-                        "round"
-                    ),
-                )
+        user = request.user
+        key = cards.html_key("my-page", cards.student_version_key(user.pk), user.pk)
+        cards_html = cards.cached_html(
+            key,
+            lambda: render_to_string(
+                self.template_name + "#cards", {"rows": _my_page_rows(user)}, request
+            ),
+        )
+        profile = StudentProfile.objects.filter(user=user).first()
+        return render(request, self.template_name, {"cards_html": cards_html, "profile": profile})
+
+
+def _my_page_rows(user) -> list[dict]:
+    # My page shows no slots, history or files: of the entry page's prefetches it keeps only
+    # the interviews (cancelled ones never show nor decide the next action), and of the rows
+    # only the columns the cards read.
+    entries = (
+        selectors.student_entries(user)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "interviews",
+                queryset=Interview.objects.exclude(status=Interview.Status.CANCELLED)
+                .order_by("round")
+                .only("pk", "application_id", "round", "status", "starts_at"),
             )
         )
-        rows = []
-        for application in entries:
-            action, due = _next_action(application)
-            rows.append(
-                {
-                    "application": application,
-                    "step": selectors.entry_step(application),
-                    "action": action,
-                    "due": due,
-                    "interviews": list(application.interviews.all()),
-                }
-            )
-        profile = StudentProfile.objects.filter(user=request.user).first()
-        return render(
-            request,
-            self.template_name,
-            {"rows": rows, "steps": flow_steps(), "profile": profile},
+        .only(*MY_PAGE_FIELDS)
+    )
+    rows = []
+    for application in entries:
+        action, due = _next_action(application)
+        rows.append(
+            {
+                "application": application,
+                "step": selectors.entry_step(application),
+                "action": action,
+                "due": due,
+                "interviews": list(application.interviews.all()),
+            }
         )
+    return rows
 
 
 class EntryDetailView(LoginRequiredMixin, View):

@@ -171,6 +171,8 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+# The largest pamphlet PDF the admin accepts (programs/files.py).
+PAMPHLET_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 # ------------------------------------------------------------------------------
 # Templates
@@ -299,6 +301,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
+# The outbox sweeper (notifications.tasks.sweep_pending) queues pending rows this many per
+# query and at most NOTIFICATIONS_SWEEP_LIMIT a run: a backlog after an outage clears in a
+# few minutes without one run holding the worker.
+NOTIFICATIONS_SWEEP_BATCH_SIZE = env.int("NOTIFICATIONS_SWEEP_BATCH_SIZE", default=500)
+NOTIFICATIONS_SWEEP_LIMIT = env.int("NOTIFICATIONS_SWEEP_LIMIT", default=10_000)
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep-pending": {
         "task": "notifications.tasks.sweep_pending",
@@ -359,6 +366,13 @@ PUBLIC_PAGE_CACHE_STORES_PER_MINUTE = env.int("PUBLIC_PAGE_CACHE_STORES_PER_MINU
 # data until a row they read changes, and at most this long: days in a step and overdue flags
 # move with the clock. 0 turns it off.
 PIPELINE_CACHE_TIMEOUT = env.int("PIPELINE_CACHE_TIMEOUT", default=300)
+# A student's entry cards on My page and a project's entries table for its host
+# (applicants/cards.py) are kept as HTML until a row they show changes, and at most this
+# long. 0 turns it off.
+ENTRY_LIST_CACHE_TIMEOUT = env.int("ENTRY_LIST_CACHE_TIMEOUT", default=600)
+# The big admin lists (accounts/list_cache.py) keep their count, date span and page of rows
+# until the next write anywhere, and at most this long. 0 turns it off.
+ADMIN_LIST_CACHE_TIMEOUT = env.int("ADMIN_LIST_CACHE_TIMEOUT", default=120)
 
 # ------------------------------------------------------------------------------
 # Admin and logging

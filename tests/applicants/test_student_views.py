@@ -277,7 +277,7 @@ def _entries_with_interviews(student, count: int) -> list[Interview]:
     return interviews
 
 
-def test_my_page_makes_the_same_few_queries_for_3_and_30_entries(client):
+def test_my_page_makes_the_same_few_queries_for_3_and_30_entries(client, settings):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -290,6 +290,8 @@ def test_my_page_makes_the_same_few_queries_for_3_and_30_entries(client):
         assert response.status_code == 200
         return len(queries), response
 
+    # The cards rendered from the database (the cache of rendered cards off) ...
+    settings.ENTRY_LIST_CACHE_TIMEOUT = 0
     _entries_with_interviews(student, 3)
     measure()  # warm the process-wide caches (content types, templates)
     small, response = measure()
@@ -306,6 +308,20 @@ def test_my_page_makes_the_same_few_queries_for_3_and_30_entries(client):
     assert large == small
     # Issue 7: at most 8 per page, the session and the user among them.
     assert small <= 8, small
+
+    # ... and from the cache, which skips the entries' two queries and renders the same.
+    settings.ENTRY_LIST_CACHE_TIMEOUT = 600
+    first, computed = measure()
+    assert first == large
+    cached, again = measure()
+    assert cached == large - 2
+    assert again.content.decode().count("<article") == 30
+    assert _cards(again) == _cards(computed)
+
+
+def _cards(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<article") : html.rindex("</article>")]
 
 
 def test_another_students_entry_gives_404(client):

@@ -1,0 +1,85 @@
+"""The entry lists people reload most, kept as rendered HTML: a student's cards on My page
+and a project's entries table for its host.
+
+Each fragment is stored under the versions of what it shows: the student's (their entries,
+interviews and placements, and the projects they entered), or the project's (its entries,
+itself, and its entrants' names and universities), plus one shared version for the
+organisations and regions named on every card. `applicants/signals.py` drops a version when
+one of those rows is saved or deleted, now and on commit (`config.cache`), so the next
+request renders afresh; ENTRY_LIST_CACHE_TIMEOUT bounds what a change made around the models
+(a bulk UPDATE, a data migration) can leave. With the cache down every request gets fresh
+versions and renders the page: nothing stale is read.
+
+The key holds the owner's id and the language, so one user's HTML never answers for another,
+and the views look it up only after their access checks have passed.
+"""
+
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from config.cache import drop_now_and_on_commit
+
+SHARED_VERSION_KEY = "entry-lists:version:shared"
+HTML_PREFIX = "entry-lists:html"
+
+
+def student_version_key(student_id: int) -> str:
+    return f"entry-lists:version:student:{student_id}"
+
+
+def project_version_key(project_id: int) -> str:
+    return f"entry-lists:version:project:{project_id}"
+
+
+def _versions(keys: list[str]) -> list[str]:
+    """The current token of each version key (one cache read); a missing one starts anew."""
+    found = cache.get_many(keys)
+    tokens = []
+    for key in keys:
+        token = found.get(key)
+        if not token:
+            token = uuid.uuid4().hex
+            if not cache.add(key, token, timeout=None):
+                # Another request started it first: share its token.
+                token = cache.get(key) or token
+        tokens.append(token)
+    return tokens
+
+
+def html_key(kind: str, version_key: str, *parts: object) -> str | None:
+    """The cache key of one fragment in the current versions and language; None when
+    ENTRY_LIST_CACHE_TIMEOUT turns the cache off."""
+    if settings.ENTRY_LIST_CACHE_TIMEOUT <= 0:
+        return None
+    tokens = _versions([version_key, SHARED_VERSION_KEY])
+    language = translation.get_language() or ""
+    return ":".join((HTML_PREFIX, kind, *map(str, parts), language, *tokens))
+
+
+def cached_html(key: str | None, render: Callable[[], str]) -> SafeString:
+    """The fragment stored under `key` (rendered by a template, so safe to show), rendered
+    and stored when missing."""
+    if key is None:
+        return mark_safe(render())
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), settings.ENTRY_LIST_CACHE_TIMEOUT)
+    return mark_safe(html)
+
+
+def drop_students(student_ids: Iterable[int]) -> None:
+    drop_now_and_on_commit(*(student_version_key(pk) for pk in set(student_ids) if pk))
+
+
+def drop_projects(project_ids: Iterable[int]) -> None:
+    drop_now_and_on_commit(*(project_version_key(pk) for pk in set(project_ids) if pk))
+
+
+def drop_shared() -> None:
+    drop_now_and_on_commit(SHARED_VERSION_KEY)
