@@ -7,10 +7,12 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.workflow import InvalidTransition, TransitionNotAllowed, apply_transition
-from notifications.services import Recipient, notify
+from notifications.services import Recipient, localized, notify
 from projects.models import Project
 from projects.selectors import project_members
 
@@ -216,7 +218,8 @@ def application_offer(*, application: Application, actor: User) -> Application:
 def application_reject(
     *, application: Application, actor: User, reason: str, message: str = ""
 ) -> Application:
-    """The host declines the entry with a reason from the list and a message to the student.
+    """The host declines the entry with a reason from the list and a message to the student;
+    the entry's open interviews are cancelled with it.
 
     Raises InvalidTransition, TransitionNotAllowed, ValueError for an unknown reason.
     """
@@ -243,11 +246,15 @@ def application_reject(
             context=_context(application, message=message),
             dedupe_key=f"application:{application.pk}:rejected",
         )
+        _interviews_end_with_entry(application, actor=actor, reason=_("The entry was declined."))
     return application
 
 
 def application_withdraw(*, application: Application, actor: User, reason: str = "") -> Application:
-    """The student withdraws. Raises InvalidTransition, TransitionNotAllowed."""
+    """The student withdraws; the entry's open interviews are cancelled with it.
+
+    Raises InvalidTransition, TransitionNotAllowed.
+    """
     with transaction.atomic():
         application = _move(
             application,
@@ -262,13 +269,19 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             context=_context(application),
             dedupe_key=f"application:{application.pk}:withdrawn",
         )
+        _interviews_end_with_entry(
+            application, actor=actor, reason=_("The student withdrew the entry.")
+        )
     return application
 
 
 def application_decline_offer(
     *, application: Application, actor: User, reason: str = ""
 ) -> Application:
-    """The student declines the offer. Raises InvalidTransition, TransitionNotAllowed."""
+    """The student declines the offer; the entry's open interviews are cancelled with it.
+
+    Raises InvalidTransition, TransitionNotAllowed.
+    """
     with transaction.atomic():
         application = _move(
             application,
@@ -282,6 +295,9 @@ def application_decline_offer(
             recipients=_host_recipients(application.project),
             context=_context(application),
             dedupe_key=f"application:{application.pk}:offer_declined",
+        )
+        _interviews_end_with_entry(
+            application, actor=actor, reason=_("The student declined the offer.")
         )
     return application
 
@@ -467,6 +483,8 @@ def interview_schedule(
 def interview_request_new_slots(*, interview: Interview, actor: User, note: str = "") -> Interview:
     """The time no longer works: back to proposing.
 
+    The participants get the CANCEL of the invitation (same UID, higher SEQUENCE), so the
+    old time leaves their calendars; the time picked next comes as a new REQUEST.
     Raises InvalidTransition, TransitionNotAllowed.
     """
 
@@ -474,7 +492,7 @@ def interview_request_new_slots(*, interview: Interview, actor: User, note: str 
         obj.calendar_sequence += 1
 
     with transaction.atomic():
-        return _interview_move(
+        interview = _interview_move(
             interview,
             target=Interview.Status.PROPOSED,
             actor=actor,
@@ -482,6 +500,19 @@ def interview_request_new_slots(*, interview: Interview, actor: User, note: str 
             note=note,
             before_save=stamp,
         )
+        notify(
+            event="interview_unscheduled",
+            recipients=_interview_recipients(interview),
+            context=_context(
+                interview.application,
+                interview_id=interview.pk,
+                starts_at=interview.starts_at.isoformat(),
+                note=note,
+                calendar=interview_calendar(interview, method="CANCEL"),
+            ),
+            dedupe_key=f"interview:{interview.pk}:unscheduled:{interview.calendar_sequence}",
+        )
+    return interview
 
 
 def interview_complete(*, interview: Interview, actor: User) -> Interview:
@@ -500,19 +531,32 @@ def interview_mark_no_show(*, interview: Interview, actor: User) -> Interview:
         )
 
 
-def interview_cancel(*, interview: Interview, actor: User, reason: str = "") -> Interview:
-    """Either side cancels. Raises InvalidTransition, TransitionNotAllowed."""
+def interview_cancel(*, interview: Interview, actor: User, reason: str | Promise = "") -> Interview:
+    """Either side cancels; a scheduled interview's participants get the CANCEL of its
+    invitation (same UID, higher SEQUENCE).
+
+    `reason` is shown to the participants; a lazy translation shows in each one's language.
+    Raises InvalidTransition, TransitionNotAllowed.
+    """
 
     def stamp(obj: Interview) -> None:
         obj.calendar_sequence += 1
 
     with transaction.atomic():
+        # Only a scheduled interview stands in calendars: a proposed one never had an
+        # invitation, or had it cancelled when new times were asked for.
+        was_scheduled = (
+            Interview.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=interview.pk)
+            == Interview.Status.SCHEDULED
+        )
         interview = _interview_move(
             interview,
             target=Interview.Status.CANCELLED,
             actor=actor,
             may=_either_side,
-            note=reason,
+            note=str(reason),
             before_save=stamp,
         )
         notify(
@@ -521,14 +565,23 @@ def interview_cancel(*, interview: Interview, actor: User, reason: str = "") -> 
             context=_context(
                 interview.application,
                 interview_id=interview.pk,
-                reason=reason,
-                calendar=interview_calendar(interview, method="CANCEL")
-                if interview.starts_at
-                else None,
+                reason=localized(reason) if isinstance(reason, Promise) else reason,
+                calendar=interview_calendar(interview, method="CANCEL") if was_scheduled else None,
             ),
             dedupe_key=f"interview:{interview.pk}:cancelled",
         )
     return interview
+
+
+def _interviews_end_with_entry(application: Application, *, actor: User, reason: Promise) -> None:
+    """An entry that ends takes its open interviews with it, each through interview_cancel (so a
+    scheduled one's invitation is cancelled in the participants' calendars). Call inside the
+    transaction that ends the entry, with the actor who ended it (a side of the interview)."""
+    live = application.interviews.filter(
+        status__in=[Interview.Status.PROPOSED, Interview.Status.SCHEDULED]
+    ).order_by("pk")
+    for interview in list(live):
+        interview_cancel(interview=interview, actor=actor, reason=reason)
 
 
 def interview_feedback_record(
@@ -606,7 +659,12 @@ def placement_complete(*, placement: Placement, actor: User) -> Placement:
 
 def placement_end_early(*, placement: Placement, actor: User, reason: str) -> Placement:
     """The internship stopped before its end. Raises InvalidTransition, TransitionNotAllowed,
-    ValueError without a reason."""
+    ValueError without a reason.
+
+    The start orientation and the surveys belong to coordinators, which this app may not
+    import: ending a placement goes through coordinators.services.placement_finish, which
+    calls this, cancels a start orientation not held yet and sends the surveys.
+    """
     if not reason.strip():
         raise ValueError("a reason is required")
 
@@ -701,6 +759,12 @@ def student_account_delete(*, user: User) -> None:
 
     with transaction.atomic():
         personal_data_record(subject=user, actor=user, record="account_deleted", fields=["all"])
+        # The entries deleted below would take their interviews with them silently, leaving a
+        # live invitation in the interviewers' calendars.
+        for application in Application.objects.filter(student=user, placement__isnull=True):
+            _interviews_end_with_entry(
+                application, actor=user, reason=_("The student closed their account.")
+            )
         for record in ApplicationFile.objects.filter(application__student=user):
             record.file.delete(save=False)
         ApplicationFile.objects.filter(application__student=user).delete()

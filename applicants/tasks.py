@@ -1,6 +1,6 @@
 """Periodic reminders about interviews and pre-assignments (Celery beat)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db import transaction
@@ -11,10 +11,26 @@ from notifications.services import Recipient, localized, notify
 from .models import Application, Interview
 
 
+def time_left(now: datetime, starts_at: datetime) -> dict:
+    """When an interview is, as the reminder's words need it: its day ("today" or "tomorrow" by
+    the programme's local date, Asia/Tokyo, whatever the recipient's language) and the time
+    left, in whole hours from 90 minutes on (0 below) and in minutes."""
+    zone = timezone.get_default_timezone()
+    days = (timezone.localtime(starts_at, zone).date() - timezone.localtime(now, zone).date()).days
+    minutes = max(1, round((starts_at - now).total_seconds() / 60))
+    return {
+        "day": {0: "today", 1: "tomorrow"}.get(days, ""),
+        "hours_left": (minutes + 30) // 60 if minutes >= 90 else 0,
+        "minutes_left": minutes,
+    }
+
+
 @shared_task
 def send_interview_reminders() -> int:
     """Remind student and interviewers 24 hours and 1 hour before a scheduled interview.
 
+    The 24-hour reminder goes out anywhere from 24 hours to 1 hour before, so its words come
+    from the actual day and time left (`time_left`), not from the window.
     Each reminder is sent once per scheduled time: the key holds the calendar sequence, so a
     rescheduled interview is reminded again and a repeat run writes nothing.
     """
@@ -48,6 +64,7 @@ def send_interview_reminders() -> int:
                             "interview_id": interview.pk,
                             "starts_at": interview.starts_at.isoformat(),
                             "hours": 24 if label == "24h" else 1,
+                            **time_left(now, interview.starts_at),
                             "mode": localized(Interview.Mode(interview.mode).label),
                             "meeting_url": interview.meeting_url,
                             "place": interview.place,

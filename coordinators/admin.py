@@ -125,6 +125,15 @@ class OrientationRecordForm(forms.Form):
     )
 
 
+class OrientationCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        required=False,
+        help_text=_("Shown to everyone invited."),
+    )
+
+
 class ReviewCadenceForm(forms.Form):
     every_weeks = forms.TypedChoiceField(
         label=_label(ReviewPlan, "every_weeks"),
@@ -246,7 +255,7 @@ class OrientationAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdm
     )
     date_hierarchy = "starts_at"
     ordering = ("-starts_at",)
-    actions = ("record_held",)
+    actions = ("record_held", "cancel_orientation")
 
     def has_add_permission(self, request):
         return False
@@ -292,6 +301,28 @@ class OrientationAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdm
                 orientation=orientation, actor=request.user, **form.cleaned_data
             ),
             _("“%(object)s” is recorded; the placement is active."),
+        )
+
+    @admin.action(description=_("Cancel the orientation…"), location=EVERYWHERE)
+    def cancel_orientation(self, request, queryset):
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            OrientationCancelForm,
+            action="cancel_orientation",
+            title=_("Cancel the start orientation"),
+            intro=_(
+                "The student, the host's members and the region's coordinators receive the "
+                "cancellation of the calendar invitation (.ics). While the placement is "
+                "preparing, the orientation can be scheduled again from the placement."
+            ),
+            call=lambda orientation, data: services.orientation_cancel(
+                orientation=orientation, actor=request.user, reason=data["reason"]
+            ),
+            done=_(
+                "The start orientation “%(object)s” is cancelled and the cancellations are sent."
+            ),
         )
 
 

@@ -1,6 +1,7 @@
 """Writes for coordinators: appointing one to a region with access to the admin."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
@@ -8,6 +9,8 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.workflow import InvalidTransition, TransitionNotAllowed
@@ -37,7 +40,8 @@ COORDINATOR_PERMISSIONS: dict[str, dict[str, str]] = {
         "region": "v",
         "program": "v",
         "term": "v",
-        "pamphlet": "v",
+        # Any coordinator uploads a new version or withdraws one; only staff delete.
+        "pamphlet": "vac",
         "pamphletrequest": "vc",
         "pamphletrequeststatuschange": "v",
         "inquiry": "vc",
@@ -138,6 +142,8 @@ def orientation_schedule(
 ) -> Orientation:
     """Set (or move) the start orientation; host, student and coordinator get an invitation.
 
+    A move keeps the invitation's UID with a higher SEQUENCE. A cancelled orientation can be
+    scheduled again while the placement is preparing: that is a new invitation, with a new UID.
     Raises TransitionNotAllowed unless a coordinator of the region, InvalidTransition unless the
     placement is preparing, ValueError when the end is not after the start.
     """
@@ -159,7 +165,12 @@ def orientation_schedule(
         orientation.starts_at, orientation.ends_at = starts_at, ends_at
         orientation.place, orientation.meeting_url = place, meeting_url
         orientation.coordinator = actor
-        orientation.cancelled_at = None
+        if orientation.cancelled_at is not None:
+            # Calendars take a cancelled event as gone for good (a REQUEST for its UID may be
+            # ignored), so the new date is a new event. The sequence keeps growing: the dedupe
+            # keys below never repeat.
+            orientation.calendar_uid = uuid.uuid4()
+            orientation.cancelled_at = None
         orientation.calendar_sequence += 1
         orientation.full_clean()
         orientation.save()
@@ -181,6 +192,60 @@ def orientation_schedule(
     return orientation
 
 
+orientation_log = logging.getLogger("coordinators.orientations")
+
+
+def orientation_cancel(
+    *, orientation: Orientation, actor: User, reason: str | Promise = ""
+) -> Orientation:
+    """Call off a start orientation not held yet: everyone invited gets the CANCEL of the
+    invitation (same UID, higher SEQUENCE), after commit.
+
+    `reason` is shown to them; a lazy translation shows in each one's language. The orientation
+    can then be scheduled again (`orientation_schedule`, a new invitation). Raises
+    TransitionNotAllowed unless a coordinator of the region (or staff), InvalidTransition when it
+    was held or is cancelled already.
+    """
+    with transaction.atomic():
+        # The placement first, as orientation_schedule locks it: a move and a cancel queue up.
+        placement = (
+            Placement.objects.select_for_update(of=("self",))
+            .select_related("application__project__region", "application__student")
+            .get(pk=orientation.placement_id)
+        )
+        orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
+        if not is_coordinator_of(actor, placement.application.project.region_id):
+            raise TransitionNotAllowed(f"{actor} does not coordinate this placement")
+        if orientation.held_at is not None:
+            raise InvalidTransition(f"orientation {orientation.pk} was held")
+        if orientation.cancelled_at is not None:
+            raise InvalidTransition(f"orientation {orientation.pk} is cancelled already")
+        orientation.cancelled_at = timezone.now()
+        orientation.calendar_sequence += 1
+        orientation.save(update_fields=["cancelled_at", "calendar_sequence"])
+        notify(
+            event="orientation_cancelled",
+            recipients=[Recipient.of(u) for u in _placement_people(placement)],
+            context={
+                "placement_id": placement.pk,
+                "project_title": placement.application.project.title,
+                "student_name": str(placement.application.student),
+                "starts_at": orientation.starts_at.isoformat(),
+                "reason": localized(reason) if isinstance(reason, Promise) else reason,
+                "calendar": orientation_calendar(orientation, method="CANCEL"),
+            },
+            dedupe_key=f"orientation:{orientation.pk}:cancelled:{orientation.calendar_sequence}",
+        )
+    orientation_log.info(
+        "orientation %s of placement %s cancelled by user %s: %s",
+        orientation.pk,
+        placement.pk,
+        actor.pk,
+        reason,
+    )
+    return orientation
+
+
 def orientation_record(
     *,
     orientation: Orientation,
@@ -195,12 +260,15 @@ def orientation_record(
     """Record the held orientation (each party's goals, who attended): the placement starts.
 
     Raises TransitionNotAllowed unless a coordinator of the region, InvalidTransition when the
-    placement is no longer preparing, ValueError without the three goals.
+    placement is no longer preparing or the orientation is cancelled (schedule it again first),
+    ValueError without the three goals.
     """
     if not (student_goals.strip() and host_goals.strip() and coordinator_goals.strip()):
         raise ValueError("the goal sheet needs each party's goals")
     with transaction.atomic():
         orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
+        if orientation.cancelled_at is not None:
+            raise InvalidTransition(f"orientation {orientation.pk} is cancelled")
         orientation.student_goals = student_goals
         orientation.host_goals = host_goals
         orientation.coordinator_goals = coordinator_goals
@@ -350,13 +418,28 @@ def placement_finish(
 ) -> Placement:
     """Complete the placement (or end it early with a reason) and send the surveys.
 
-    Raises InvalidTransition, TransitionNotAllowed (from the placement's services).
+    Ending early also cancels a start orientation not held yet and still to come, so its
+    invitation leaves everyone's calendar (the early end's reason stays in the placement's
+    history; the attendees see a neutral one). Raises InvalidTransition, TransitionNotAllowed
+    (from the placement's services).
     """
     with transaction.atomic():
         if ended_early_reason:
             placement = placement_end_early(
                 placement=placement, actor=actor, reason=ended_early_reason
             )
+            upcoming = Orientation.objects.filter(
+                placement=placement,
+                held_at__isnull=True,
+                cancelled_at__isnull=True,
+                ends_at__gt=timezone.now(),
+            ).first()
+            if upcoming is not None:
+                orientation_cancel(
+                    orientation=upcoming,
+                    actor=actor,
+                    reason=_("The internship was ended before the orientation."),
+                )
         else:
             placement = placement_complete(placement=placement, actor=actor)
         survey_send_for(placement=placement)

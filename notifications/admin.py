@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Notification, NotificationPreference
+from .models import EmailSuppression, Notification, NotificationPreference
 from .services import notification_retry
 
 
@@ -19,6 +19,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "created_at",
+        "next_attempt_at",
         "sent_at",
         "read_at",
     )
@@ -28,7 +29,15 @@ class NotificationAdmin(admin.ModelAdmin):
     # raw_id rather than autocomplete: the user admin belongs to an app this one must not know.
     raw_id_fields = ("recipient",)
     # Delivery bookkeeping, written only by the sending task.
-    readonly_fields = ("status", "attempts", "last_error", "created_at", "sent_at", "read_at")
+    readonly_fields = (
+        "status",
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+        "sent_at",
+        "read_at",
+    )
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     actions = ("retry_failed",)
@@ -52,3 +61,15 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     search_fields = ("user__email", "event")
     raw_id_fields = ("user",)
     ordering = ("user", "event")
+
+
+@admin.register(EmailSuppression)
+class EmailSuppressionAdmin(admin.ModelAdmin):
+    """Addresses that stopped a kind of email through its link; deleting a row lifts it."""
+
+    list_display = ("email", "event", "created_at")
+    list_filter = ("event",)
+    search_fields = ("email",)
+    readonly_fields = ("created_at",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")

@@ -19,10 +19,15 @@ from .services import resolve_localized, unsubscribe_token
 
 
 def unsubscribe_url(row: Notification) -> str | None:
+    """The signed link that stops this kind of email: for the account, or for the address when
+    there is none. None only for a kind that cannot be stopped."""
     event = EVENTS.get(row.event)
-    if row.recipient_id is None or event is None or not event.optional:
+    if event is None or not event.optional:
         return None
-    token = unsubscribe_token(user_id=row.recipient_id, event=row.event)
+    if row.recipient_id is not None:
+        token = unsubscribe_token(user_id=row.recipient_id, event=row.event)
+    else:
+        token = unsubscribe_token(email=row.email, event=row.event)
     return settings.SITE_URL + reverse("notifications:unsubscribe", args=[token])
 
 
@@ -33,13 +38,19 @@ def render_subject(row: Notification) -> str:
     return " ".join(subject.split())
 
 
-def render(row: Notification) -> tuple[str, str, str | None]:
-    """Subject, plain text and HTML (None when the event has no HTML template)."""
+def render(row: Notification, *, link: str | None = None) -> tuple[str, str, str | None]:
+    """Subject, plain text and HTML (None when the event has no HTML template); `link` is the
+    unsubscribe link already made for the headers, so both carry the same one."""
+    link = link or unsubscribe_url(row)
     context = {
         **resolve_localized(row.context, row.language),
         "site_url": settings.SITE_URL,
         "notification": row,
-        "unsubscribe_url": unsubscribe_url(row),
+        "unsubscribe_url": link,
+        # An email that cannot be stopped points to the preferences page, which says so.
+        "preferences_url": None
+        if link
+        else settings.SITE_URL + reverse("notifications:preferences"),
     }
     base = f"emails/{row.language}/{row.event}"
     with translation.override(row.language):
@@ -60,9 +71,9 @@ def message_id(row: Notification) -> str:
 
 
 def build_message(row: Notification) -> EmailMultiAlternatives:
-    subject, text, html = render(row)
-    headers = {"Message-ID": message_id(row), "X-Notification-Key": row.idempotency_key}
     link = unsubscribe_url(row)
+    subject, text, html = render(row, link=link)
+    headers = {"Message-ID": message_id(row), "X-Notification-Key": row.idempotency_key}
     if link:
         # RFC 8058 one-click unsubscribe: the link answers a POST without logging in.
         headers["List-Unsubscribe"] = f"<{link}>"

@@ -10,20 +10,23 @@ from django.utils.translation import gettext_lazy as _
 class Event:
     name: str
     label: str | Promise
-    # Every email to an account holder can be switched off (in the app it always shows); the
-    # emails to visitors without an account (pamphlet link, acknowledgement, invitation) are
-    # one-off answers to their own request.
+    # Every kind of email can be switched off through the link it carries (in the app it
+    # always shows). False is for an email a person must get whatever they chose (a security
+    # notice): its footer then points to the preferences page, which says so.
     optional: bool = True
+    # Sent to addresses without an account (the answer to a visitor's own request): the link
+    # suppresses the kind for that address, and the preferences page does not list it.
+    visitor: bool = False
 
 
 EVENTS: dict[str, Event] = {
     e.name: e
     for e in (
-        Event("pamphlet_requested", _("Pamphlet download link"), optional=False),
+        Event("pamphlet_requested", _("Pamphlet download link"), visitor=True),
         Event("lead_received", _("New pamphlet request in my region")),
-        Event("inquiry_acknowledged", _("Inquiry received"), optional=False),
+        Event("inquiry_acknowledged", _("Inquiry received"), visitor=True),
         Event("inquiry_received", _("New inquiry in my region")),
-        Event("host_invited", _("Invitation to a host account"), optional=False),
+        Event("host_invited", _("Invitation to a host account"), visitor=True),
         Event("project_submitted", _("Project submitted for review")),
         Event("project_changes_requested", _("Changes requested on my project")),
         Event("project_approved", _("My project was approved")),
@@ -41,6 +44,7 @@ EVENTS: dict[str, Event] = {
         Event("interview_proposed", _("Interview times proposed")),
         Event("interview_scheduled", _("Interview scheduled or changed")),
         Event("interview_cancelled", _("Interview cancelled")),
+        Event("interview_unscheduled", _("Interview time withdrawn, a new one to follow")),
         Event("placement_completed", _("Internship completed")),
         Event("interview_reminder", _("Interview reminder")),
         Event("pre_assignment_due", _("Pre-assignment deadline approaching")),
@@ -49,6 +53,7 @@ EVENTS: dict[str, Event] = {
         Event("review_missed", _("Review session missed")),
         Event("coordinator_digest", _("Weekly digest of my regions")),
         Event("orientation_scheduled", _("Start orientation scheduled or changed")),
+        Event("orientation_cancelled", _("Start orientation cancelled")),
         Event("review_at_risk", _("A review found a placement at risk")),
         Event("survey_requested", _("Survey after the internship")),
         Event("pre_assignment_reminder", _("Reminder to hand in the pre-assignment")),

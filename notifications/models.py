@@ -1,4 +1,4 @@
-"""The notification outbox and each user's delivery preferences."""
+"""The notification outbox, each user's delivery preferences and suppressed addresses."""
 
 from django.conf import settings
 from django.db import models
@@ -19,11 +19,26 @@ class NotificationStatus(models.TextChoices):
 
 
 class Notification(models.Model):
-    """An outbox row: written with the event that causes it, delivered by a Celery task."""
+    """An outbox row: written with the event that causes it, delivered by a Celery task.
+
+    Its status moves only along `TRANSITIONS`, through `services.notification_set_status`.
+    Unlike the workflow models it keeps no status-change rows: `attempts`, `last_error`,
+    `sent_at` and `next_attempt_at` are the delivery's own log, and the admin's retry of a
+    failed row is the only move a person makes.
+    """
 
     Channel = NotificationChannel
 
     Status = NotificationStatus
+
+    # Every row starts pending; in-app rows and emails a preference or suppression turns off
+    # move on at once when written. A failed email goes back to pending only by a retry.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.PENDING: frozenset({Status.SENT, Status.FAILED, Status.SKIPPED}),
+        Status.FAILED: frozenset({Status.PENDING}),
+        Status.SENT: frozenset(),
+        Status.SKIPPED: frozenset(),
+    }
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -47,6 +62,9 @@ class Notification(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # When a delivery was last scheduled for (a retry's countdown, or a sweep): the sweeper
+    # leaves the row alone until a minute after it, so backoff and queued tasks are respected.
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 
     class Meta:
@@ -55,6 +73,13 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "created_at"]),
+            # The sweeper's walk over pending emails, oldest first, with the backoff column at
+            # hand; only pending emails are in it, so it stays small however big the table.
+            models.Index(
+                fields=["created_at", "id", "next_attempt_at"],
+                condition=Q(status="pending", channel="email"),
+                name="notification_outbox_due_idx",
+            ),
             models.Index(
                 fields=["recipient", "-created_at"],
                 condition=Q(channel="in_app"),
@@ -78,6 +103,9 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.event} → {self.email or self.recipient_id} ({self.channel})"
 
+    def can_transition_to(self, target: str) -> bool:
+        return target in self.TRANSITIONS.get(self.status, frozenset())
+
 
 class NotificationPreference(models.Model):
     """Whether a user gets a kind of event by email (in-app is always on)."""
@@ -100,3 +128,26 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.event}"
+
+
+class EmailSuppression(models.Model):
+    """An address that asked, through the link in an email, for no more emails of a kind.
+
+    For people without an account (a pamphlet request, an inquiry, an invitation); account
+    holders switch kinds off in their preferences instead.
+    """
+
+    email = models.EmailField(_("email address"))
+    event = models.CharField(_("event"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email suppression")
+        verbose_name_plural = _("email suppressions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["email", "event"], name="emailsuppression_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email}: {self.event}"

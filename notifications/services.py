@@ -7,11 +7,22 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Notification, NotificationPreference
+from .events import EVENTS
+from .models import EmailSuppression, Notification, NotificationPreference
+
+
+class InvalidTransition(Exception):
+    """The outbox row's status may not move from its current value to the requested one."""
+
+
+class NothingToUnsubscribe(Exception):
+    """An unsubscribe link whose account is gone, or whose kind of email cannot be stopped."""
 
 
 @dataclass(frozen=True)
@@ -52,10 +63,32 @@ def resolve_localized(context: dict, language: str) -> dict:
     }
 
 
-def _email_wanted(user_id: int | None, event: str) -> bool:
-    if user_id is None:
+def notification_set_status(*, notification: Notification, status: str) -> None:
+    """Move an outbox row to `status` in memory; the caller saves it (with its other fields).
+
+    The one place a notification's status changes. Raises InvalidTransition when
+    `Notification.TRANSITIONS` does not allow the move.
+    """
+    if not notification.can_transition_to(status):
+        raise InvalidTransition(
+            f"notification {notification.pk}: {notification.status} → {status} is not allowed"
+        )
+    notification.status = status
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _email_wanted(recipient: Recipient, event: str) -> bool:
+    spec = EVENTS.get(event)
+    if spec is not None and not spec.optional:
         return True
-    pref = NotificationPreference.objects.filter(user_id=user_id, event=event).first()
+    if recipient.user_id is None:
+        return not EmailSuppression.objects.filter(
+            email=normalise_email(recipient.email), event=event
+        ).exists()
+    pref = NotificationPreference.objects.filter(user_id=recipient.user_id, event=event).first()
     return pref is None or pref.email_enabled
 
 
@@ -85,7 +118,9 @@ def notify(
     Call inside the transaction of the event: a rollback leaves no row. `dedupe_key`
     names the event occurrence (e.g. "project:12:submitted:v3"); with the recipient and
     channel it forms the row's idempotency key, so calling twice writes nothing new.
-    `context` must be JSON-serialisable. Returns the rows written now.
+    `context` must be JSON-serialisable. An email the recipient switched off (a preference,
+    or the link in an earlier email of this kind to their address) is written as skipped.
+    Returns the rows written now.
     """
     written: list[Notification] = []
     for recipient in recipients:
@@ -107,10 +142,10 @@ def notify(
             )
             if channel == Notification.Channel.IN_APP:
                 # In-app rows are delivered by being written.
-                row.status = Notification.Status.SENT
+                notification_set_status(notification=row, status=Notification.Status.SENT)
                 row.sent_at = timezone.now()
-            elif not _email_wanted(recipient.user_id, event):
-                row.status = Notification.Status.SKIPPED
+            elif not _email_wanted(recipient, event):
+                notification_set_status(notification=row, status=Notification.Status.SKIPPED)
             try:
                 with transaction.atomic():
                     row.save()
@@ -125,23 +160,74 @@ def notify(
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
-def unsubscribe_token(*, user_id: int, event: str) -> str:
-    """A signed token that turns off one kind of email for one user, without logging in."""
-    return signing.dumps({"u": user_id, "e": event}, salt=UNSUBSCRIBE_SALT, compress=True)
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    """What a signed unsubscribe link stops: one kind of email, for an account or an address."""
+
+    event: str
+    user_id: int | None = None
+    email: str = ""
 
 
-def unsubscribe_read(token: str) -> tuple[int, str]:
-    """The (user id, event) of a token; raises signing.BadSignature if forged or older than a
-    year (a link in an old email then asks the user to log in and use the preferences page)."""
+def unsubscribe_token(*, event: str, user_id: int | None = None, email: str = "") -> str:
+    """A signed token that stops one kind of email without logging in: for an account
+    (`user_id`, it turns the preference off) or for an address without one (`email`, it
+    records a suppression)."""
+    if user_id is not None:
+        data = {"u": user_id, "e": event}
+    elif email:
+        data = {"m": normalise_email(email), "e": event}
+    else:
+        raise ValueError("an unsubscribe token needs a user id or an email address")
+    return signing.dumps(data, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> UnsubscribeLink:
+    """What a token stops; raises signing.BadSignature if forged or older than a year (a link
+    in an old email then asks the user to log in and use the preferences page)."""
     data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=365))
-    return int(data["u"]), str(data["e"])
+    try:
+        if "u" in data:
+            return UnsubscribeLink(event=str(data["e"]), user_id=int(data["u"]))
+        return UnsubscribeLink(event=str(data["e"]), email=str(data["m"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise signing.BadSignature("malformed unsubscribe token") from exc
+
+
+def unsubscribe_check(link: UnsubscribeLink) -> None:
+    """Raise NothingToUnsubscribe when the link's kind of email cannot be stopped (unknown or
+    not optional) or its account has been deleted since the email was sent."""
+    spec = EVENTS.get(link.event)
+    if spec is None or not spec.optional:
+        raise NothingToUnsubscribe(link.event)
+    if link.user_id is not None and not get_user_model().objects.filter(pk=link.user_id).exists():
+        raise NothingToUnsubscribe(link.event)
+
+
+def unsubscribe_apply(*, link: UnsubscribeLink) -> None:
+    """Stop the link's kind of email: turn the account's preference off, or suppress the address.
+
+    Idempotent. Later emails of that kind are written as skipped; those already sent or queued
+    are not recalled. Raises NothingToUnsubscribe as `unsubscribe_check` does, also when the
+    account disappears while this runs.
+    """
+    unsubscribe_check(link)
+    if link.user_id is None:
+        EmailSuppression.objects.get_or_create(email=normalise_email(link.email), event=link.event)
+        return
+    try:
+        with transaction.atomic():
+            NotificationPreference.objects.update_or_create(
+                user_id=link.user_id, event=link.event, defaults={"email_enabled": False}
+            )
+    except IntegrityError:
+        # The account was deleted between the check and the write.
+        raise NothingToUnsubscribe(link.event) from None
 
 
 def preference_set(*, user_id: int, event: str, email_enabled: bool) -> NotificationPreference:
     """Turn one kind of email on or off for a user. Raises ValueError for an event that
     cannot be switched off."""
-    from .events import EVENTS
-
     spec = EVENTS.get(event)
     if spec is None or (not spec.optional and not email_enabled):
         raise ValueError(f"emails of {event!r} cannot be turned off")
@@ -169,21 +255,105 @@ def notification_mark_all_read(*, user) -> int:
 
 
 def notification_retry(*, ids) -> int:
-    """Put failed email rows back to pending and queue their delivery after commit."""
+    """Put failed email rows back to pending and queue their delivery after commit.
+
+    Rows that are not failed emails are left alone. Returns how many were queued again.
+    """
     with transaction.atomic():
         rows = list(
-            Notification.objects.select_for_update()
-            .filter(
+            Notification.objects.select_for_update().filter(
                 pk__in=ids, status=Notification.Status.FAILED, channel=Notification.Channel.EMAIL
             )
-            .values_list("pk", flat=True)
         )
-        Notification.objects.filter(pk__in=rows).update(
-            status=Notification.Status.PENDING, attempts=0
-        )
-        for pk in rows:
-            _deliver_after_commit(pk)
+        for row in rows:
+            notification_set_status(notification=row, status=Notification.Status.PENDING)
+            row.attempts = 0
+            row.next_attempt_at = None
+            row.save(update_fields=["status", "attempts", "next_attempt_at"])
+            _deliver_after_commit(row.pk)
     return len(rows)
+
+
+def notification_mark_sent(*, notification: Notification) -> None:
+    """Record a successful delivery of a locked pending row (the sending task's last step)."""
+    notification_set_status(notification=notification, status=Notification.Status.SENT)
+    notification.sent_at = timezone.now()
+    notification.next_attempt_at = None
+    notification.save(
+        update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+    )
+
+
+def notification_schedule_retry(*, notification: Notification, error: str, countdown: int) -> None:
+    """Record a failed attempt of a locked pending row whose delivery is tried again in
+    `countdown` seconds; the sweeper leaves it alone until a minute after that."""
+    notification.last_error = error[:2000]
+    notification.next_attempt_at = timezone.now() + timedelta(seconds=countdown)
+    notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+
+
+def notification_mark_failed(*, notification: Notification, error: str) -> None:
+    """Record the last failed attempt of a locked pending row: failed for good, the error kept
+    (the admin may retry it)."""
+    notification_set_status(notification=notification, status=Notification.Status.FAILED)
+    notification.last_error = error[:2000]
+    notification.next_attempt_at = None
+    notification.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
+
+
+def notification_fail(*, notification_id: int, error: str) -> Notification | None:
+    """Count an attempt and mark a pending email failed for good, in a transaction of its own.
+
+    For a delivery whose transaction rolled back on an error that no retry will cure: the
+    attempt, the error and the failed status are written after the rollback. Returns None when
+    the row is no longer pending (another delivery settled it meanwhile).
+    """
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            return None
+        row.attempts += 1
+        notification_mark_failed(notification=row, error=error)
+    return row
+
+
+def outbox_requeue_stale(
+    *, older_than_seconds: int = 60, batch_size: int = 500, limit: int = 10_000
+) -> int:
+    """Queue the delivery of pending emails that no task is going to deliver: written more than
+    `older_than_seconds` ago and not waiting for a retry due within that time.
+
+    Works oldest first in chunks of `batch_size`, at most `limit` rows per call. Each row
+    queued gets `next_attempt_at = now`, which keeps it out of the later chunks of this call
+    and out of the next sweep for a minute. Returns how many rows were queued.
+    """
+    from .tasks import deliver
+
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    due = Notification.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff),
+        status=Notification.Status.PENDING,
+        channel=Notification.Channel.EMAIL,
+        created_at__lt=cutoff,
+    ).order_by("created_at", "id")  # the oldest first after an outage
+    queued = 0
+    while queued < limit:
+        ids = list(due.values_list("pk", flat=True)[: min(batch_size, limit - queued)])
+        if not ids:
+            break
+        # Stamped before publishing: an eager or quick worker may already reschedule a retry.
+        Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
+            next_attempt_at=now
+        )
+        for pk in ids:
+            deliver.delay(pk)
+        queued += len(ids)
+    return queued
 
 
 def outbox_health() -> dict:

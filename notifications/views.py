@@ -59,14 +59,17 @@ class PreferencesView(LoginRequiredMixin, View):
         )
         return dict(rows)
 
+    def _render(self, request, form, status: int = 200):
+        always = [event.label for event in EVENTS.values() if not event.optional]
+        return render(request, self.template_name, {"form": form, "always": always}, status=status)
+
     def get(self, request):
-        form = PreferencesForm(enabled=self._enabled(request.user))
-        return render(request, self.template_name, {"form": form})
+        return self._render(request, PreferencesForm(enabled=self._enabled(request.user)))
 
     def post(self, request):
         form = PreferencesForm(request.POST, enabled=self._enabled(request.user))
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self._render(request, form, status=400)
         for name, wanted in form.cleaned_data.items():
             services.preference_set(user_id=request.user.pk, event=name, email_enabled=wanted)
         messages.success(request, _("Your email preferences were saved."))
@@ -75,24 +78,43 @@ class PreferencesView(LoginRequiredMixin, View):
 
 @method_decorator(csrf_exempt, name="dispatch")  # a mail client's one-click POST has no token
 class UnsubscribeView(View):
-    """GET shows what the link turns off and a button; POST turns it off. No login needed."""
+    """GET shows what the link turns off and a button; POST turns it off. No login needed.
+
+    A forged or expired link gives 404; so does one whose account has been deleted or whose
+    kind of email cannot be stopped, with a page that says there is nothing to stop.
+    """
 
     template_name = "notifications/unsubscribe.html"
 
-    def _read(self, token: str) -> tuple[int, str]:
+    def _read(self, token: str) -> services.UnsubscribeLink:
         try:
-            user_id, event = services.unsubscribe_read(token)
+            return services.unsubscribe_read(token)
         except signing.BadSignature:
             raise Http404 from None
-        if event not in EVENTS or not EVENTS[event].optional:
-            raise Http404
-        return user_id, event
+
+    def _show(self, request, link: services.UnsubscribeLink, *, done: bool):
+        context = {
+            "label": event_label(link.event),
+            "done": done,
+            "for_address": link.user_id is None,
+        }
+        return render(request, self.template_name, context)
+
+    def _nothing(self, request):
+        return render(request, self.template_name, {"nothing": True}, status=404)
 
     def get(self, request, token: str):
-        _user_id, event = self._read(token)
-        return render(request, self.template_name, {"label": event_label(event), "done": False})
+        link = self._read(token)
+        try:
+            services.unsubscribe_check(link)
+        except services.NothingToUnsubscribe:
+            return self._nothing(request)
+        return self._show(request, link, done=False)
 
     def post(self, request, token: str):
-        user_id, event = self._read(token)
-        services.preference_set(user_id=user_id, event=event, email_enabled=False)
-        return render(request, self.template_name, {"label": event_label(event), "done": True})
+        link = self._read(token)
+        try:
+            services.unsubscribe_apply(link=link)
+        except services.NothingToUnsubscribe:
+            return self._nothing(request)
+        return self._show(request, link, done=True)

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from icalendar import Calendar
 
 from accounts.workflow import InvalidTransition, TransitionNotAllowed
 from applicants import services
@@ -232,6 +233,136 @@ def test_interviews_only_for_entries_in_interviewing():
             slots=[(start, start + dt.timedelta(hours=1))],
             mode="online",
         )
+
+
+# An entry that ends takes its open interviews with it ---------------------------------------
+
+
+def _invite(message):
+    """The calendar attached to an email, or None."""
+    for name, content, _mimetype in message.attachments:
+        if name == "invite.ics":
+            return Calendar.from_ical(content)
+    return None
+
+
+def _mail_to(user):
+    return [message for message in mail.outbox if message.to == [user.email]]
+
+
+ENTRY_EXITS = {
+    A.WITHDRAWN: (
+        "student",
+        lambda a, student, member: services.application_withdraw(
+            application=a, actor=student, reason="他社の内定を受けたため"
+        ),
+        "The student withdrew the entry.",
+    ),
+    A.REJECTED: (
+        "member",
+        lambda a, student, member: services.application_reject(
+            application=a, actor=member, reason="fit", message="またの挑戦を"
+        ),
+        "The entry was declined.",
+    ),
+    A.OFFER_DECLINED: (
+        "student",
+        lambda a, student, member: services.application_decline_offer(
+            application=a, actor=student, reason="家庭の事情"
+        ),
+        "The student declined the offer.",
+    ),
+}
+
+
+def _entry_with_a_scheduled_and_a_proposed_interview():
+    scheduled, student, member, _ = interview_in(I.SCHEDULED)
+    application = scheduled.application
+    start = timezone.now() + dt.timedelta(days=6)
+    proposed = services.interview_propose(
+        application=application,
+        actor=member,
+        slots=[(start, start + dt.timedelta(hours=1))],
+        mode=Interview.Mode.ONSITE,
+        place="北見市役所",
+    )
+    member.preferred_language = "en"
+    member.save(update_fields=["preferred_language"])
+    return application, scheduled, proposed, student, member
+
+
+@pytest.mark.parametrize("target", sorted(ENTRY_EXITS))
+def test_an_entry_that_ends_cancels_its_interviews_and_their_invitations(
+    target, django_capture_on_commit_callbacks
+):
+    application, scheduled, proposed, student, member = (
+        _entry_with_a_scheduled_and_a_proposed_interview()
+    )
+    if target == A.OFFER_DECLINED:
+        services.application_offer(application=application, actor=member)
+    who, call, reason = ENTRY_EXITS[target]
+    actor = {"student": student, "member": member}[who]
+    booked = scheduled.calendar_sequence
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call(application, student, member)
+    application.refresh_from_db()
+    assert application.status == target
+    for interview, source in ((scheduled, I.SCHEDULED), (proposed, I.PROPOSED)):
+        interview.refresh_from_db()
+        assert interview.status == I.CANCELLED
+        last = interview.status_changes.last()
+        assert (last.from_status, last.to_status, last.actor) == (source, I.CANCELLED, actor)
+    # One cancellation per interview and participant; only the scheduled one had an invitation.
+    rows = Notification.objects.filter(event="interview_cancelled", channel="email")
+    assert sorted((r.context["interview_id"], r.email) for r in rows) == sorted(
+        (i.pk, u.email) for i in (scheduled, proposed) for u in (student, member)
+    )
+    for person in (student, member):
+        calendars = [c for c in map(_invite, _mail_to(person)) if c is not None]
+        assert len(calendars) == 1
+        (cal,) = calendars
+        event = next(iter(cal.walk("VEVENT")))
+        assert str(cal["method"]) == "CANCEL"
+        assert str(event["uid"]) == f"interview-{scheduled.calendar_uid}@jissen"
+        assert int(event["sequence"]) == booked + 1 == scheduled.calendar_sequence
+    # The interviewers read a neutral reason in their language, not the student's own words.
+    cancelled_for_member = [m for m in _mail_to(member) if "Interview cancelled" in m.subject]
+    assert len(cancelled_for_member) == 2
+    assert all(reason in m.body for m in cancelled_for_member)
+    assert not any("他社" in m.body or "家庭" in m.body for m in mail.outbox)
+
+
+def test_a_refused_end_of_an_entry_leaves_its_interviews_alone():
+    application, _scheduled, _proposed, student, _member = (
+        _entry_with_a_scheduled_and_a_proposed_interview()
+    )
+    # Interviewing: declining an offer is refused, withdrawing is allowed.
+    with pytest.raises(InvalidTransition):
+        services.application_decline_offer(application=application, actor=student)
+    assert set(application.interviews.values_list("status", flat=True)) == {
+        I.SCHEDULED,
+        I.PROPOSED,
+    }
+    assert not Notification.objects.filter(event="interview_cancelled").exists()
+    services.application_withdraw(application=application, actor=student)
+    assert set(application.interviews.values_list("status", flat=True)) == {I.CANCELLED}
+
+
+def test_deleting_a_students_account_cancels_the_interviewers_invitation(
+    django_capture_on_commit_callbacks,
+):
+    interview, student, member, _ = interview_in(I.SCHEDULED)
+    uid = f"interview-{interview.calendar_uid}@jissen"
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.student_account_delete(user=student)
+    assert not Interview.objects.filter(pk=interview.pk).exists()
+    (message,) = _mail_to(member)
+    cal = _invite(message)
+    event = next(iter(cal.walk("VEVENT")))
+    assert (str(cal["method"]), str(event["uid"])) == ("CANCEL", uid)
+    assert int(event["sequence"]) == interview.calendar_sequence + 1
 
 
 def _placement_call(target, placement, coordinator):

@@ -7,8 +7,10 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from accounts.workflow import InvalidTransition
 from applicants import services
 from applicants.models import Interview
+from notifications.models import Notification
 from tests.flow import interview_in
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +25,10 @@ def _invites(to):
             if name == "invite.ics":
                 found.append((Calendar.from_ical(content), mimetype))
     return found
+
+
+def _vevent(cal):
+    return next(iter(cal.walk("VEVENT")))
 
 
 def test_schedule_change_and_cancel_send_invitations_with_one_uid(
@@ -45,13 +51,56 @@ def test_schedule_change_and_cancel_send_invitations_with_one_uid(
     with django_capture_on_commit_callbacks(execute=True):
         services.interview_cancel(interview=interview, actor=member, reason="都合により")
     invites = _invites(student.email)
-    assert len(invites) == 3
-    events = [next(iter(cal.walk("VEVENT"))) for cal, _ in invites]
-    assert len({str(e["uid"]) for e in events}) == 1
+    # Booked, the old time withdrawn, booked again, cancelled.
+    assert [str(cal["method"]) for cal, _ in invites] == ["REQUEST", "CANCEL", "REQUEST", "CANCEL"]
+    events = [_vevent(cal) for cal, _ in invites]
+    assert {str(e["uid"]) for e in events} == {f"interview-{interview.calendar_uid}@jissen"}
     sequences = [int(e["sequence"]) for e in events]
-    assert sequences == sorted(sequences) and len(set(sequences)) == 3
-    assert [str(cal["method"]) for cal, _ in invites] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert sequences == sorted(sequences) and len(set(sequences)) == 4
+    assert [str(e["status"]) for e in events] == [
+        "CONFIRMED",
+        "CANCELLED",
+        "CONFIRMED",
+        "CANCELLED",
+    ]
     assert "method=CANCEL" in invites[-1][1]
-    assert events[1].decoded("dtstart") == start.replace(microsecond=0)
+    assert events[2].decoded("dtstart") == start.replace(microsecond=0)
     # The interviewer gets the same invitations.
-    assert len(_invites(member.email)) == 3
+    assert len(_invites(member.email)) == 4
+
+
+def test_asking_for_new_times_withdraws_the_invitation_from_every_calendar(
+    django_capture_on_commit_callbacks,
+):
+    interview, student, member, _ = interview_in(Interview.Status.SCHEDULED)
+    booked_at = interview.starts_at
+    booked = interview.calendar_sequence
+    with django_capture_on_commit_callbacks(execute=True):
+        services.interview_request_new_slots(
+            interview=interview, actor=student, note="試験と重なりました"
+        )
+    interview.refresh_from_db()
+    assert interview.status == Interview.Status.PROPOSED
+    assert interview.calendar_sequence == booked + 1
+    last = interview.status_changes.last()
+    assert (last.from_status, last.to_status, last.actor) == ("scheduled", "proposed", student)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted([student.email, member.email])
+    for person in (student, member):
+        ((cal, mimetype),) = _invites(person.email)
+        event = _vevent(cal)
+        assert str(cal["method"]) == "CANCEL" and "method=CANCEL" in mimetype
+        assert str(event["uid"]) == f"interview-{interview.calendar_uid}@jissen"
+        assert int(event["sequence"]) == booked + 1
+        assert event.decoded("dtstart") == booked_at.replace(microsecond=0)
+    assert "試験と重なりました" in mail.outbox[0].body
+    rows = Notification.objects.filter(event="interview_unscheduled", channel="email")
+    assert rows.count() == 2
+    # Asking again is refused (no longer scheduled) and writes nothing.
+    with pytest.raises(InvalidTransition):
+        services.interview_request_new_slots(interview=interview, actor=student)
+    assert rows.count() == 2
+    # Cancelling it now sends no second CANCEL: the time is out of the calendars already.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.interview_cancel(interview=interview, actor=member)
+    assert len(mail.outbox) == 2 and not _invites(student.email) and not _invites(member.email)

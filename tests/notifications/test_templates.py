@@ -49,6 +49,12 @@ CONTEXTS = {
         "sequence": 1,
     },
     "interview_cancelled": {**APP, "interview_id": 11, "reason": "体調不良"},
+    "interview_unscheduled": {
+        **APP,
+        "interview_id": 11,
+        "starts_at": "2027-07-03T01:30:00+00:00",
+        "note": "授業と重なりました <再調整> & お願いします",
+    },
     "placement_completed": {**APP, "placement_id": 9},
     "interview_reminder": {
         **APP,
@@ -112,6 +118,15 @@ CONTEXTS = {
         "meeting_url": "https://meet.example.jp/ori?x=1&y=2",
         "sequence": 2,
     },
+    "orientation_cancelled": {
+        "placement_id": 9,
+        "project_title": APP["project_title"],
+        "student_name": APP["student_name"],
+        "starts_at": "2027-08-02T00:00:00+00:00",
+        "reason": {
+            "__i18n__": {"ja": "インターンシップが終了したため", "en": "The internship ended"}
+        },
+    },
     "review_at_risk": {
         "review_id": 13,
         "placement_id": 9,
@@ -166,6 +181,9 @@ def test_event_renders_completely(event, language, who, strict_templates):
     if language == "ja":
         assert re.search(r"[ぁ-んァ-ン一-龥]", subject)
     assert "http://testserver/" in text
+    # Every email can stop its own kind from its footer, for an account or a bare address.
+    assert "http://testserver/notifications/unsubscribe/" in text
+    assert 'href="http://testserver/notifications/unsubscribe/' in html
     # HTML escapes what people typed; plain text keeps it as written.
     if "project_title" in CONTEXTS[event]:
         assert "&lt;Farm&gt; &amp; Co" in html

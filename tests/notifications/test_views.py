@@ -1,9 +1,13 @@
 """The bell, the notifications page, email preferences and the signed unsubscribe link."""
 
-import pytest
-from django.core import mail
+import re
 
-from notifications.models import Notification, NotificationPreference
+import pytest
+from django.core import mail, signing
+from django.test import Client
+
+from notifications.events import EVENTS, Event
+from notifications.models import EmailSuppression, Notification, NotificationPreference
 from notifications.services import Recipient, notify, unsubscribe_token
 from tests.factories import UserFactory
 
@@ -110,11 +114,27 @@ def test_unsubscribe_link_works_without_login_and_get_changes_nothing(client):
     )
 
 
-def test_forged_or_essential_unsubscribe_links_give_404(client):
-    user = UserFactory()
+def test_a_forged_unsubscribe_link_gives_404(client):
     assert client.get("/notifications/unsubscribe/forged-token/").status_code == 404
-    essential = unsubscribe_token(user_id=user.pk, event="pamphlet_requested")
-    assert client.post(f"/notifications/unsubscribe/{essential}/").status_code == 404
+    assert client.post("/notifications/unsubscribe/forged-token/").status_code == 404
+
+
+def test_unsubscribing_after_the_account_was_deleted_says_there_is_nothing_to_stop(client):
+    user = UserFactory()
+    token = unsubscribe_token(user_id=user.pk, event="project_approved")
+    user.delete()
+    page = client.get(f"/notifications/unsubscribe/{token}/")
+    assert page.status_code == 404 and page.context["nothing"] is True
+    done = client.post(f"/notifications/unsubscribe/{token}/")
+    assert done.status_code == 404 and done.context["nothing"] is True
+    assert not NotificationPreference.objects.exists()
+
+
+def test_the_same_link_works_while_the_account_exists(client):
+    user = UserFactory()
+    token = unsubscribe_token(user_id=user.pk, event="project_approved")
+    assert client.post(f"/notifications/unsubscribe/{token}/").status_code == 200
+    assert NotificationPreference.objects.filter(user=user, email_enabled=False).exists()
 
 
 def test_emails_carry_the_unsubscribe_link_and_one_click_header(django_capture_on_commit_callbacks):
@@ -125,3 +145,128 @@ def test_emails_carry_the_unsubscribe_link_and_one_click_header(django_capture_o
     assert "/notifications/unsubscribe/" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message.extra_headers["Message-ID"].startswith("<")
+
+
+# --- emails to addresses without an account ------------------------------------------------
+
+VISITOR = "Visitor@Example.jp"
+
+
+def _pamphlet(key: str, email: str = VISITOR, event: str = "pamphlet_requested") -> Notification:
+    (row,) = notify(
+        event=event,
+        recipients=[Recipient(email=email, language="en")],
+        context={"lead_id": 3, "organization": "", "name": "Hanako", "inquiry_id": 4},
+        dedupe_key=key,
+    )
+    return row
+
+
+def _link_in(message) -> str:
+    match = re.search(r"http://testserver(/notifications/unsubscribe/[^/\s]+/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def test_a_visitors_email_carries_a_signed_link_and_matching_one_click_headers(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _pamphlet("lead:1")
+    (message,) = mail.outbox
+    link = _link_in(message)
+    assert message.extra_headers["List-Unsubscribe"] == f"<http://testserver{link}>"
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = message.alternatives[0].content
+    assert f'href="http://testserver{link}"' in html
+
+
+def test_a_visitors_link_works_without_login_and_stops_the_next_email_of_that_kind(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _pamphlet("lead:1")
+    link = _link_in(mail.outbox[0])
+    # A mail client's one-click POST: no login, no CSRF token.
+    anonymous = Client(enforce_csrf_checks=True)
+    page = anonymous.get(link)
+    assert page.status_code == 200 and not EmailSuppression.objects.exists()
+    done = anonymous.post(link, {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200 and done.context["for_address"] is True
+    assert EmailSuppression.objects.filter(
+        email="visitor@example.jp", event="pamphlet_requested"
+    ).exists()
+    assert anonymous.post(link).status_code == 200  # a second click changes nothing
+    assert EmailSuppression.objects.count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _pamphlet("lead:2", email="visitor@example.jp")
+        other_kind = _pamphlet("inquiry:4", event="inquiry_acknowledged")
+        other_address = _pamphlet("lead:3", email="someone@example.jp")
+    assert again.status == "skipped"
+    assert other_kind.status == "pending" and other_address.status == "pending"
+    assert sorted(m.to[0] for m in mail.outbox[1:]) == ["Visitor@Example.jp", "someone@example.jp"]
+    first.refresh_from_db()
+    assert first.status == "sent"  # the email already sent is not affected
+
+
+@pytest.mark.parametrize("tamper", ["payload", "signature", "other_salt"])
+def test_a_tampered_visitor_link_is_refused(client, tamper):
+    token = unsubscribe_token(email=VISITOR, event="pamphlet_requested")
+    payload, timestamp, signature = token.rsplit(":", 2)
+    if tamper == "payload":
+        other = unsubscribe_token(email="victim@example.jp", event="pamphlet_requested")
+        token = ":".join([other.rsplit(":", 2)[0], timestamp, signature])
+    elif tamper == "signature":
+        token = ":".join(
+            [payload, timestamp, signature[:-2] + ("AA" if signature[-2:] != "AA" else "BB")]
+        )
+    else:
+        token = signing.dumps({"m": VISITOR, "e": "pamphlet_requested"}, compress=True)
+    assert client.get(f"/notifications/unsubscribe/{token}/").status_code == 404
+    assert client.post(f"/notifications/unsubscribe/{token}/").status_code == 404
+    assert not EmailSuppression.objects.exists()
+
+
+def test_a_visitor_kind_turned_off_by_link_can_be_turned_on_in_preferences(client):
+    user = UserFactory()
+    token = unsubscribe_token(user_id=user.pk, event="inquiry_acknowledged")
+    client.post(f"/notifications/unsubscribe/{token}/")
+    client.force_login(user)
+    form = client.get("/notifications/preferences/").context["form"]
+    assert "inquiry_acknowledged" in form.fields
+    assert "pamphlet_requested" not in form.fields
+
+
+# --- a kind that cannot be stopped ---------------------------------------------------------
+
+
+@pytest.fixture
+def essential_event(monkeypatch):
+    """`project_approved` as if it were an email everybody must get (a security notice)."""
+    name = "project_approved"
+    monkeypatch.setitem(EVENTS, name, Event(name, EVENTS[name].label, optional=False))
+    return name
+
+
+def test_an_essential_email_links_to_the_preferences_page_instead(
+    client, essential_event, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    preference_off = NotificationPreference.objects.create(
+        user=user, event=essential_event, email_enabled=False
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _tell(user)
+    (message,) = mail.outbox  # sent whatever the stored preference says
+    assert "/notifications/unsubscribe/" not in message.body
+    assert "http://testserver/notifications/preferences/" in message.body
+    assert "http://testserver/notifications/preferences/" in message.alternatives[0].content
+    assert "List-Unsubscribe" not in message.extra_headers
+    token = unsubscribe_token(user_id=user.pk, event=essential_event)
+    assert client.post(f"/notifications/unsubscribe/{token}/").status_code == 404
+    client.force_login(user)
+    page = client.get("/notifications/preferences/")
+    assert essential_event not in page.context["form"].fields
+    assert EVENTS[essential_event].label in page.context["always"]
+    assert preference_off.event == essential_event
