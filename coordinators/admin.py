@@ -9,7 +9,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -549,13 +549,20 @@ class OrientationListFilter(admin.SimpleListFilter):
             ("none", _("Not scheduled")),
             ("scheduled", _("Scheduled, not held")),
             ("held", _("Held")),
+            ("cancelled", _("Cancelled")),
         )
 
     def queryset(self, request, queryset):
         if self.value() == "none":
             return queryset.filter(orientation__isnull=True)
         if self.value() == "scheduled":
-            return queryset.filter(orientation__isnull=False, orientation__held_at__isnull=True)
+            return queryset.filter(
+                orientation__isnull=False,
+                orientation__held_at__isnull=True,
+                orientation__cancelled_at__isnull=True,
+            )
+        if self.value() == "cancelled":
+            return queryset.filter(orientation__cancelled_at__isnull=False)
         if self.value() == "held":
             return queryset.filter(orientation__held_at__isnull=False)
         return queryset
@@ -602,9 +609,16 @@ class PlacementAdmin(applicants_admin.PlacementAdmin):
     @admin.display(description=_("start orientation"), ordering="orientation__starts_at")
     def orientation_starts(self, obj: Placement):
         try:
-            return obj.orientation.starts_at
+            orientation = obj.orientation
         except ObjectDoesNotExist:
             return None
+        if orientation.cancelled_at is not None:
+            return format_html(
+                "<s>{}</s> ({})",
+                formats.localize(timezone.localtime(orientation.starts_at)),
+                _("cancelled"),
+            )
+        return orientation.starts_at
 
     @admin.action(description=_("Schedule the start orientation…"), location=EVERYWHERE)
     def schedule_orientation(self, request, queryset):

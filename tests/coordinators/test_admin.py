@@ -552,3 +552,18 @@ def test_changelist_queries_do_not_grow_with_rows(client, django_assert_max_num_
         with django_assert_max_num_queries(queries):
             response = client.get(url)
         assert len(response.context["cl"].result_list) == rows, url
+
+
+def test_a_cancelled_orientation_is_listed_apart_and_struck_through(client):
+    placement, _student, _member, coordinator = placement_with_coordinator(P.PREPARING)
+    other, _other_student = second_placement(placement, P.PREPARING, coordinator)
+    services.orientation_cancel(orientation=schedule(placement, coordinator), actor=coordinator)
+    schedule(other, coordinator)
+    client.force_login(coordinator)
+    url = "/admin/applicants/placement/"
+    scheduled = client.get(url + "?orientation=scheduled").context["cl"].result_list
+    cancelled = client.get(url + "?orientation=cancelled").context["cl"].result_list
+    assert [p.pk for p in scheduled] == [other.pk]
+    assert [p.pk for p in cancelled] == [placement.pk]
+    page = client.get(url + "?orientation=cancelled").content.decode()
+    assert "<s>" in page and "中止" in page
