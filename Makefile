@@ -18,6 +18,11 @@ run: setup ## Set up, migrate, seed the demo data and serve http://127.0.0.1:800
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	@echo "Serving http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@# The periodic tasks (scheduled publication, reminders, the outbox sweeper) run next to
+	@# the server, as celery beat would, and stop with it.
+	@$(MANAGE) run_periodic & periodic=$$!; \
+	trap 'kill $$periodic 2>/dev/null; wait $$periodic 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: setup ## Set up and run the whole suite (browser journeys included)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from config.cache import drop_now_and_on_commit
 
@@ -61,16 +61,17 @@ def html_key(kind: str, version_key: str, *parts: object) -> str | None:
     return ":".join((HTML_PREFIX, kind, *map(str, parts), language, *tokens))
 
 
-def cached_html(key: str | None, render: Callable[[], str]) -> SafeString:
-    """The fragment stored under `key` (rendered by a template, so safe to show), rendered
-    and stored when missing."""
+def cached_html(key: str | None, render: Callable[[], SafeString]) -> SafeString:
+    """The fragment stored under `key`, rendered and stored when missing. `render` is a
+    template's output, escaped and marked safe by the template engine; the cache pickles it
+    whole, so the stored fragment comes back as the same SafeString."""
     if key is None:
-        return mark_safe(render())
+        return render()
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, str(html), settings.ENTRY_LIST_CACHE_TIMEOUT)
-    return mark_safe(html)
+        cache.set(key, html, settings.ENTRY_LIST_CACHE_TIMEOUT)
+    return html
 
 
 def drop_students(student_ids: Iterable[int]) -> None:

@@ -3,6 +3,7 @@ the step tracker on a row's page."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext
@@ -123,7 +124,19 @@ class StepTrackerMixin:
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "slug", "position")
+    # Which regions a coordinator runs. Only users who coordinate a region are offered (not
+    # every user), and each region's page already names its coordinators to every coordinator.
+    list_filter = (("coordinators", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "name_en", "slug")
+    fields = (
+        "name",
+        "name_en",
+        "slug",
+        "description",
+        "description_en",
+        "coordinators",
+        "position",
+    )
     prepopulated_fields = {"slug": ("name_en",)}
     autocomplete_fields = ("coordinators",)
     ordering = ("position", "id")
@@ -165,11 +178,48 @@ class TermAdmin(admin.ModelAdmin):
 
 @admin.register(Pamphlet)
 class PamphletAdmin(admin.ModelAdmin):
-    list_display = ("title", "language", "version", "is_current", "published_at")
+    """Staff and every coordinator add versions (the pamphlet is the whole programme's); a
+    version's file, language and number never change once uploaded, so what a visitor
+    downloaded stays on record: a new file is a new version, a wrong one is withdrawn by
+    unticking "current". Deleting is left to staff (coordinators have no delete permission)."""
+
+    list_display = ("title", "language", "version", "is_current", "published_at", "uploaded_by")
     list_filter = ("language", "is_current")
+    list_select_related = ("uploaded_by",)
     search_fields = ("title", "version")
     date_hierarchy = "published_at"
     ordering = ("language", "-published_at")
+    fields = (
+        "title",
+        "language",
+        "version",
+        "file",
+        "body",
+        "is_current",
+        "published_at",
+        "uploaded_by",
+    )
+    # Fixed once the version exists (get_readonly_fields); stamped by the admin on upload.
+    fixed_fields = ("language", "version", "file")
+    readonly_fields = ("published_at", "uploaded_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return (*self.fixed_fields, *readonly) if obj is not None else readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "file" in form.base_fields:
+            form.base_fields["file"].help_text = gettext(
+                "A PDF of up to %(megabytes)d MB. A new file is a new version: add one."
+            ) % {"megabytes": settings.PAMPHLET_MAX_UPLOAD_BYTES // (1024 * 1024)}
+            form.base_fields["file"].widget.attrs["accept"] = ".pdf,application/pdf"
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 class PamphletRequestStatusChangeInline(StatusChangeInline):

@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.workflow import StatusChange, Transitions, status_check
+
+from .files import pamphlet_upload_to, validate_pamphlet_pdf
 
 
 class OrganizationKind(models.TextChoices):
@@ -23,6 +26,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=50)
     name_en = models.CharField(_("name in English"), max_length=50)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"),
+        blank=True,
+        help_text=_("Shown on the English pages; the Japanese description where empty."),
+    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),
@@ -38,6 +46,17 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def description_in(self, language: str | None) -> str:
+        """The description for `language`: English where there is one, else the Japanese."""
+        if (language or "").split("-")[0] == "en" and self.description_en.strip():
+            return self.description_en
+        return self.description
+
+    @property
+    def localized_description(self) -> str:
+        """The description in the active language (for templates)."""
+        return self.description_in(get_language())
 
 
 class Program(models.Model):
@@ -113,10 +132,34 @@ class Pamphlet(models.Model):
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices)
     version = models.CharField(_("version"), max_length=20)
-    file = models.FileField(_("PDF file"), upload_to="pamphlets/")
-    body = models.TextField(_("text to read online"), blank=True)
-    is_current = models.BooleanField(_("current"), default=True)
+    file = models.FileField(
+        _("PDF file"),
+        upload_to=pamphlet_upload_to,
+        validators=[validate_pamphlet_pdf],
+    )
+    body = models.TextField(
+        _("text to read online"),
+        blank=True,
+        help_text=_(
+            "Shown on the pamphlet page instead of the built-in text while this is the newest "
+            "current version of its language. Plain text: a blank line starts a paragraph, "
+            "a line starting with “# ” is a heading, “## ” a subheading, “- ” a list item."
+        ),
+    )
+    is_current = models.BooleanField(
+        _("current"),
+        default=True,
+        help_text=_("Untick to withdraw this version; the newest current one is offered."),
+    )
     published_at = models.DateTimeField(_("published at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("pamphlet")

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import hashlib
-import mimetypes
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +16,11 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from . import selectors, services
+from .files import PDF_CONTENT_TYPE, PDF_MAGIC, is_pdf, pamphlet_download_name
 from .forms import InquiryForm, PamphletRequestForm
+from .pamphlet_text import parse_body
+
+logger = logging.getLogger(__name__)
 
 # ------------------------------------------------------------------------------
 # Information pages
@@ -90,7 +94,13 @@ class PamphletReadView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        pamphlet = selectors.current_pamphlet(language=_request_language(self.request))
+        # The newest current version's own text, when it has one; else the built-in text.
+        blocks = parse_body(pamphlet.body) if pamphlet is not None else []
         context.update(
+            pamphlet=pamphlet,
+            body_blocks=blocks,
+            body_contents=[block for block in blocks if block.kind == "heading"],
             intro=selectors.PAMPHLET_INTRO,
             national=selectors.PAMPHLET_NATIONAL,
             values=selectors.PROGRAMME_VALUES,
@@ -101,7 +111,6 @@ class PamphletReadView(TemplateView):
             coordinator_intro=selectors.COORDINATOR_INTRO,
             coordinator_role=selectors.COORDINATOR_ROLE,
             voices=selectors.VOICES,
-            pamphlet=selectors.current_pamphlet(language=_request_language(self.request)),
         )
         return context
 
@@ -113,14 +122,10 @@ class PamphletDownloadView(View):
         language = _request_language(request)
         pamphlet = selectors.current_pamphlet(language=language)
         if pamphlet is not None:
-            try:
-                handle = pamphlet.file.open("rb")
-            except OSError:
-                handle = None  # the row outlived its file: fall back to the shipped PDF
+            handle = _open_pdf(pamphlet)
             if handle is not None:
-                suffix = Path(pamphlet.file.name).suffix.lower() or ".pdf"
                 return _attachment(
-                    handle, f"hokkaido-challenge-pamphlet-{language}-{pamphlet.version}{suffix}"
+                    handle, pamphlet_download_name(language=language, version=pamphlet.version)
                 )
         shipped = finders.find(SHIPPED_PAMPHLET.format(language=language))
         if not shipped:
@@ -131,10 +136,27 @@ class PamphletDownloadView(View):
         )
 
 
+def _open_pdf(pamphlet):
+    """The uploaded file, open at its start, if it is there and is a PDF; else None (and the
+    shipped PDF is served instead)."""
+    try:
+        handle = pamphlet.file.open("rb")
+    except OSError:
+        return None  # the row outlived its file
+    head = handle.read(len(PDF_MAGIC))
+    if not is_pdf(head):
+        # Uploaded before the admin checked files: never serve what is not a PDF.
+        logger.warning("pamphlet %s is not a PDF; serving the shipped one", pamphlet.pk)
+        handle.close()
+        return None
+    handle.seek(0)
+    return handle
+
+
 def _attachment(handle, filename: str) -> FileResponse:
-    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    # Only PDFs are served here, whatever a stored name says.
     response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
+        handle, as_attachment=True, filename=filename, content_type=PDF_CONTENT_TYPE
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-cache"

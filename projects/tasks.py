@@ -1,5 +1,6 @@
 """Periodic work on projects: scheduled publication and the entry-deadline alert (Celery beat)."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -13,19 +14,37 @@ from . import services
 from .models import Project
 from .selectors import project_members
 
+logger = logging.getLogger(__name__)
+
 # An entry count under capacity × this is "few entries" for the deadline alert.
 FEW_ENTRIES_FACTOR = 2
 
 
 @shared_task
 def publish_scheduled_projects() -> int:
-    """Publish approved projects whose publication time has come."""
-    due = Project.objects.filter(
-        status=Project.Status.APPROVED, publish_at__isnull=False, publish_at__lte=timezone.now()
-    ).values_list("pk", flat=True)
+    """Publish approved projects whose publication time has come; returns how many.
+
+    Each project is published in a transaction of its own (a savepoint inside a caller's):
+    one that fails is rolled back and logged, and the others are still published. It stays
+    due, so the next run tries it again.
+    """
+    due = (
+        Project.objects.filter(
+            status=Project.Status.APPROVED,
+            publish_at__isnull=False,
+            publish_at__lte=timezone.now(),
+        )
+        .order_by("publish_at", "pk")
+        .values_list("pk", flat=True)
+    )
     published = 0
     for pk in list(due):
-        services.project_publish(project=Project(pk=pk), actor=None)
+        try:
+            with transaction.atomic():
+                services.project_publish(project=Project(pk=pk), actor=None)
+        except Exception:
+            logger.exception("scheduled publication of project %s failed", pk)
+            continue
         published += 1
     return published
 

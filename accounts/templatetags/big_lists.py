@@ -4,7 +4,6 @@
 from django import template
 from django.contrib.admin.templatetags.admin_list import result_list
 from django.template.loader import select_template
-from django.utils.safestring import mark_safe
 
 from accounts import list_cache
 
@@ -40,4 +39,5 @@ def cached_result_list(context, cl):
             request.user.pk,
             version=cl.list_version,
         )
-    return mark_safe(list_cache.cached(key, render))
+    # A template's output (a SafeString, pickled whole by the cache): not escaped again.
+    return list_cache.cached(key, render)

@@ -39,3 +39,16 @@ def test_appointed_coordinator_uses_the_admin_for_their_region_only(client):
     ):
         assert client.get(path).status_code == 200, path
     assert client.get("/admin/accounts/user/").status_code == 403
+
+
+def test_migrate_brings_the_appointed_coordinators_group_up_to_date():
+    from django.contrib.auth.models import Permission
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from coordinators.services import coordinator_group
+
+    group = coordinator_group()
+    upload = Permission.objects.get(content_type__app_label="programs", codename="add_pamphlet")
+    group.permissions.remove(upload)  # as the group stood before the grant
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert group.permissions.filter(pk=upload.pk).exists()

@@ -73,19 +73,93 @@ def test_pamphlet_reads_online_in_english(client):
     assert "Download the PDF" in html
 
 
+BODY = """# 未来をつくるプロジェクト
+地域の企業と学生が、半年から1年かけて
+新しい事業をつくります。
+
+## 受入先の声
+- 説明会: https://example.jp/session
+- <script>alert("x")</script>
+
+# はじめかた
+コーディネーターにご相談ください。"""
+
+
+def test_pamphlet_shows_the_newest_current_versions_own_text(client):
+    _pamphlet(version="1", body="# 古い版の見出し\n古い本文")
+    _pamphlet(version="2", body=BODY)
+    html = client.get("/pamphlet/").content.decode()
+    assert '<h2 id="part-1" class="h3 mt-4 mb-3">未来をつくるプロジェクト</h2>' in html
+    assert '<h2 id="part-2" class="h3 mt-4 mb-3">はじめかた</h2>' in html
+    assert '<h3 class="h5 mt-3">受入先の声</h3>' in html
+    assert "<p>地域の企業と学生が、半年から1年かけて<br>新しい事業をつくります。</p>" in html
+    assert '<a href="#part-1">未来をつくるプロジェクト</a>' in html  # the contents
+    assert '<a href="https://example.jp/session" rel="nofollow">' in html
+    assert "古い本文" not in html
+    # The built-in text gives way to the version's own; the buttons and the version stay.
+    assert "大切にしていること" not in html
+    assert 'href="/pamphlet/download/"' in html
+    assert "PDF（バージョン 2）" in html
+
+
+def test_pamphlet_text_is_escaped_never_run_as_html(client):
+    _pamphlet(body=BODY + '\n\n<img src=x onerror="alert(1)">')
+    html = client.get("/pamphlet/").content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=" in html
+
+
+@pytest.mark.parametrize(
+    "versions",
+    [
+        [],  # nothing uploaded
+        [{"version": "1", "body": ""}],  # a version without its own text
+        [{"version": "1", "body": BODY}, {"version": "2", "body": ""}],  # the newest has none
+        [{"version": "1", "body": BODY, "is_current": False}],  # withdrawn
+        [{"version": "1", "body": " \n\n "}],  # only blank lines
+    ],
+)
+def test_pamphlet_falls_back_to_the_built_in_text(client, versions):
+    for fields in versions:
+        _pamphlet(**fields)
+    html = client.get("/pamphlet/").content.decode()
+    assert "大切にしていること" in html
+    assert "未来をつくるプロジェクト</h2>" not in html
+
+
+def test_text_follows_the_page_language(client):
+    _pamphlet(language="ja", body=BODY)
+    _pamphlet(language="en", body="# Building the future\nA project with students.")
+    assert "未来をつくるプロジェクト</h2>" in client.get("/pamphlet/").content.decode()
+    _english(client)
+    html = client.get("/pamphlet/").content.decode()
+    assert '<h2 id="part-1" class="h3 mt-4 mb-3">Building the future</h2>' in html
+    assert "未来をつくるプロジェクト" not in html
+
+
+def test_english_page_without_an_english_text_shows_the_built_in_english(client):
+    _pamphlet(language="ja", body=BODY)
+    _english(client)
+    html = client.get("/pamphlet/").content.decode()
+    assert "What we value" in html
+    assert "未来をつくるプロジェクト" not in html
+
+
 # ------------------------------------------------------------------------------
 # Download
 # ------------------------------------------------------------------------------
 
 
 def test_download_serves_the_newest_current_upload_of_the_language(client):
-    _pamphlet(version="1", content=b"%PDF old")
-    _pamphlet(version="2", content=b"%PDF newest")
-    _pamphlet(version="3", content=b"%PDF withdrawn", is_current=False)
-    _pamphlet(language="en", version="9", content=b"%PDF english")
+    _pamphlet(version="1", content=b"%PDF-1.4 old")
+    _pamphlet(version="2", content=b"%PDF-1.4 newest")
+    _pamphlet(version="3", content=b"%PDF-1.4 withdrawn", is_current=False)
+    _pamphlet(language="en", version="9", content=b"%PDF-1.4 english")
     response = client.get("/pamphlet/download/")
     assert response.status_code == 200
-    assert _body(response) == b"%PDF newest"
+    assert _body(response) == b"%PDF-1.4 newest"
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert "hokkaido-challenge-pamphlet-ja-2.pdf" in response["Content-Disposition"]
@@ -93,12 +167,12 @@ def test_download_serves_the_newest_current_upload_of_the_language(client):
 
 
 def test_download_follows_the_page_language_and_the_email_link_language(client):
-    _pamphlet(language="ja", content=b"%PDF ja")
-    _pamphlet(language="en", content=b"%PDF en")
-    assert _body(client.get("/pamphlet/download/?lang=en")) == b"%PDF en"
+    _pamphlet(language="ja", content=b"%PDF-1.4 ja")
+    _pamphlet(language="en", content=b"%PDF-1.4 en")
+    assert _body(client.get("/pamphlet/download/?lang=en")) == b"%PDF-1.4 en"
     _english(client)
-    assert _body(client.get("/pamphlet/download/")) == b"%PDF en"
-    assert _body(client.get("/pamphlet/download/?lang=ja")) == b"%PDF ja"
+    assert _body(client.get("/pamphlet/download/")) == b"%PDF-1.4 en"
+    assert _body(client.get("/pamphlet/download/?lang=ja")) == b"%PDF-1.4 ja"
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -125,6 +199,32 @@ def test_download_falls_back_when_the_uploaded_file_is_gone(client):
     response = client.get("/pamphlet/download/")
     assert response.status_code == 200
     assert _body(response).startswith(b"%PDF-1.4\n")
+
+
+def test_download_never_serves_an_upload_that_is_not_a_pdf(client, caplog):
+    # Uploaded before the admin checked files (the audit's evil.exe): the shipped PDF instead.
+    Pamphlet.objects.create(
+        title="evil",
+        language="ja",
+        version="9",
+        file=SimpleUploadedFile("evil.exe", b"MZ\x90\x00 this program cannot be run"),
+    )
+    response = client.get("/pamphlet/download/")
+    assert response.status_code == 200
+    body = _body(response)
+    shipped = ROOT / "static" / "pamphlet" / "hokkaido-challenge-pamphlet-ja.pdf"
+    assert body == shipped.read_bytes()
+    assert response["Content-Type"] == "application/pdf"
+    assert ".exe" not in response["Content-Disposition"]
+    assert "is not a PDF" in caplog.text
+
+
+def test_download_name_is_safe_whatever_the_version_says(client):
+    _pamphlet(version='2027/春 "x"<b>')
+    response = client.get("/pamphlet/download/")
+    disposition = response["Content-Disposition"]
+    assert 'filename="hokkaido-challenge-pamphlet-ja-2027-x-b.pdf"' in disposition
+    assert response["Content-Type"] == "application/pdf"
 
 
 def test_shipped_pdfs_are_a_few_a4_pages():
