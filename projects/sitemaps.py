@@ -10,14 +10,33 @@ from .selectors.public import sitemap_projects
 
 
 class StaticPagesSitemap(Sitemap):
-    priority = 0.8
-    changefreq = "daily"
+    """Every public page that is not a project or a region; a thank-you page is not listed
+    (it follows a form), nor the pamphlet's PDF (the pamphlet page links it)."""
+
+    # URL name -> (priority, how often it changes).
+    PAGES = {
+        "programs:home": (1.0, "weekly"),
+        "projects:project-list": (0.9, "daily"),
+        "projects:region-list": (0.7, "weekly"),
+        "programs:for-hosts": (0.8, "monthly"),
+        "programs:for-students": (0.8, "monthly"),
+        "programs:pamphlet": (0.7, "monthly"),
+        "programs:pamphlet-request": (0.5, "yearly"),
+        "programs:inquiry-create": (0.5, "yearly"),
+        "programs:privacy": (0.2, "yearly"),
+    }
 
     def items(self) -> list[str]:
-        return ["programs:home", "projects:project-list", "projects:region-list"]
+        return list(self.PAGES)
 
     def location(self, item: str) -> str:
         return reverse(item)
+
+    def priority(self, item: str) -> float:
+        return self.PAGES[item][0]
+
+    def changefreq(self, item: str) -> str:
+        return self.PAGES[item][1]
 
 
 class ProjectSitemap(Sitemap):

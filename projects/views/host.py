@@ -1,7 +1,5 @@
 """The host's pages: dashboard, project forms, preview, submission and versions."""
 
-import difflib
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,6 +16,7 @@ from programs.selectors import flow_steps
 from .. import selectors, services
 from ..forms import InvitationSignupForm, ProjectForm
 from ..models import HostOrganization, Project, ProjectVersion
+from .public import project_page_context
 
 
 def _host_project(request, pk: int) -> Project:
@@ -41,6 +40,7 @@ class HostDashboardView(LoginRequiredMixin, View):
                 "step": selectors.PROJECT_STEP.get(p.status),
                 "counts": {labels.get(k, k): n for k, n in counts.get(p.pk, {}).items()},
                 "total": sum(counts.get(p.pk, {}).values()),
+                "can_copy": p.status not in services.EDITABLE_STATES,
             }
             for p in projects
         ]
@@ -50,7 +50,7 @@ class HostDashboardView(LoginRequiredMixin, View):
             {
                 "organizations": organizations,
                 "rows": rows,
-                "waiting": selectors.host_waiting(request.user),
+                "waiting": selectors.host_waiting(projects=projects, counts=counts),
                 "steps": flow_steps(),
             },
         )
@@ -131,15 +131,14 @@ class ProjectPreviewView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         project = _host_project(request, pk)
-        return render(
+        response = render(
             request,
             "projects/public/project_detail.html",
-            {
-                "project": project,
-                "preview": True,
-                "coordinators": project.region.coordinators.all(),
-            },
+            project_page_context(project, preview=True),
         )
+        # Its address is not a public page: no crawler that finds it should keep it.
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
 
 class ProjectSubmitView(LoginRequiredMixin, View):
@@ -182,6 +181,10 @@ class ProjectCopyView(LoginRequiredMixin, View):
 
     def post(self, request, pk: int):
         source = _host_project(request, pk)
+        if source.status in services.EDITABLE_STATES:
+            # The dashboard offers no copy of a draft: it is still being edited.
+            messages.error(request, _("This draft is still being edited: change it instead."))
+            return redirect("projects:host-project-edit", pk=source.pk)
         project = services.project_copy(source=source, actor=request.user)
         messages.success(
             request, _("A new draft was made from “%(title)s”.") % {"title": source.title}
@@ -207,10 +210,10 @@ class ProjectVersionsView(LoginRequiredMixin, View):
                 left, right = by_number[int(a)], by_number[int(b)]
             except (KeyError, TypeError, ValueError):
                 raise Http404 from None
-            diff = _compare(left.data, right.data)
+            diff = selectors.version_diff(left.data, right.data)
         elif len(versions) >= 2:
             left, right = versions[-2], versions[-1]
-            diff = _compare(left.data, right.data)
+            diff = selectors.version_diff(left.data, right.data)
         else:
             left = right = None
         return render(
@@ -218,27 +221,6 @@ class ProjectVersionsView(LoginRequiredMixin, View):
             self.template_name,
             {"project": project, "versions": versions, "left": left, "right": right, "diff": diff},
         )
-
-
-def _compare(old: dict, new: dict) -> list[dict]:
-    labels = {
-        f.name: f.verbose_name for f in Project._meta.get_fields() if hasattr(f, "verbose_name")
-    }
-    rows = []
-    for name in old.keys() | new.keys():
-        before, after = old.get(name), new.get(name)
-        if before == after:
-            continue
-        text_a, text_b = "" if before is None else str(before), "" if after is None else str(after)
-        rows.append(
-            {
-                "field": labels.get(name, name),
-                "before": text_a,
-                "after": text_b,
-                "ops": list(difflib.SequenceMatcher(a=text_a, b=text_b).get_opcodes()),
-            }
-        )
-    return sorted(rows, key=lambda r: str(r["field"]))
 
 
 class InvitationAcceptView(View):

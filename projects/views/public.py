@@ -11,6 +11,7 @@ from django.views.i18n import set_language
 from programs.models import Region
 from projects.feeds import LatestProjectsFeed
 from projects.forms_public import ProjectSearchForm
+from projects.models import Project
 from projects.page_cache import PublicPageCacheMixin
 from projects.selectors import public as selectors
 
@@ -22,6 +23,7 @@ __all__ = [
     "RegionListView",
     "RobotsView",
     "language_switch",
+    "project_page_context",
 ]
 
 PAGE_SIZE = 20
@@ -71,6 +73,45 @@ class ProjectListView(PublicPageCacheMixin, TemplateView):
         return context
 
 
+# A project the coordinators have not published yet: its page will take entries once they do.
+BEFORE_PUBLICATION = frozenset(
+    {
+        Project.Status.DRAFT,
+        Project.Status.SUBMITTED,
+        Project.Status.CHANGES_REQUESTED,
+        Project.Status.APPROVED,
+    }
+)
+
+
+def project_page_context(project: Project, *, preview: bool = False) -> dict:
+    """What project_detail.html shows, for the public page and for the host's preview alike.
+
+    The preview shows a project as its public page will: a project not yet published is
+    shown open for entry unless its entry deadline will have passed. It is marked `noindex`
+    (no canonical link, no share card: its address is not public) and its entry button is
+    inert.
+    """
+    is_public = project.status in selectors.PUBLIC_STATES
+    if is_public or not preview:
+        is_open = project.is_open_for_entry
+    elif project.status in BEFORE_PUBLICATION:
+        deadline = project.entry_deadline
+        is_open = deadline is None or deadline > timezone.now()
+    else:  # in progress, completed or cancelled: it will not take entries again
+        is_open = False
+    context = {
+        "project": project,
+        "coordinators": selectors.region_coordinators(project.region),
+        "themes": list(project.themes.all()),
+        "is_open": is_open,
+        "is_public": is_public,
+    }
+    if preview:
+        context.update(preview=True, noindex=True)
+    return context
+
+
 class ProjectDetailView(PublicPageCacheMixin, TemplateView):
     """Everything a student needs to decide, and the entry button while entry is open."""
 
@@ -79,12 +120,7 @@ class ProjectDetailView(PublicPageCacheMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = get_object_or_404(selectors.public_projects(), pk=kwargs["pk"])
-        context.update(
-            project=project,
-            coordinators=selectors.region_coordinators(project.region),
-            themes=list(project.themes.all()),
-            is_open=project.is_open_for_entry,
-        )
+        context.update(project_page_context(project))
         return context
 
 

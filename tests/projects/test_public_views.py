@@ -1,6 +1,7 @@
 """The public pages: project index, project page, region pages, feed, sitemap, robots.txt."""
 
 import datetime as dt
+import os
 import re
 import xml.etree.ElementTree as ET
 from html import unescape
@@ -331,9 +332,74 @@ def test_project_page_has_open_graph_and_twitter_card_tags(client):
     assert _meta(html, "og:type") == "article"
     assert _meta(html, "og:site_name") == "北海道チャレンジコミュニティ"
     assert _meta(html, "og:locale") == "ja_JP"
-    assert _meta(html, "twitter:card") == "summary"
+    assert _meta(html, "og:locale:alternate") == "en_US"
+    assert _meta(html, "og:image") == "http://testserver/static/img/og-default.png"
+    assert _meta(html, "twitter:card") == "summary_large_image"
     assert _meta(html, "twitter:title") == project.title
+    assert _meta(html, "twitter:description") == "函館の朝市から全国へ"
     assert f'<link rel="canonical" href="{url}">' in html
+
+
+# Every public page, with what its share card should say (url name, args).
+PUBLIC_PAGES = [
+    ("programs:home", ()),
+    ("programs:for-hosts", ()),
+    ("programs:for-students", ()),
+    ("programs:pamphlet", ()),
+    ("programs:pamphlet-request", ()),
+    ("programs:inquiry-create", ()),
+    ("programs:privacy", ()),
+    ("projects:project-list", ()),
+    ("projects:region-list", ()),
+    ("projects:region-detail", ("kitami",)),
+    ("projects:project-detail", None),
+]
+
+
+def _title(html: str) -> str:
+    """The page's own title: the <title> without the site-wide suffix."""
+    title = unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1))
+    return title.rsplit(" | ", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "locale", "alternate"), [("ja", "ja_JP", "en_US"), ("en", "en_US", "ja_JP")]
+)
+@pytest.mark.parametrize(("name", "args"), PUBLIC_PAGES)
+def test_every_public_page_has_its_share_card(client, name, args, language, locale, alternate):
+    region = RegionFactory(slug="kitami", name="北見", name_en="Kitami", description="ハッカのまち")
+    project = project_in(S.PUBLISHED, organization=HostOrganizationFactory(region=region))[0]
+    path = reverse(name, args=(project.pk,) if args is None else args)
+    client.cookies["django_language"] = language
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    title, description = _title(html), _meta(html, "description")
+    assert title and description
+    assert _meta(html, "og:title") == _meta(html, "twitter:title") == title
+    assert _meta(html, "og:description") == _meta(html, "twitter:description") == description
+    assert _meta(html, "og:url") == f"http://testserver{path}"
+    assert f'<link rel="canonical" href="http://testserver{path}">' in html
+    expected_type = "article" if name == "projects:project-detail" else "website"
+    assert _meta(html, "og:type") == expected_type
+    assert _meta(html, "og:site_name")
+    assert (_meta(html, "og:locale"), _meta(html, "og:locale:alternate")) == (locale, alternate)
+    assert _meta(html, "og:image") == "http://testserver/static/img/og-default.png"
+    assert (_meta(html, "og:image:width"), _meta(html, "og:image:height")) == ("1200", "630")
+    assert _meta(html, "twitter:card") == "summary_large_image"
+    assert 'name="robots"' not in html
+
+
+def test_the_share_image_is_a_small_png_of_the_declared_size():
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    path = finders.find("img/og-default.png")
+    assert path, "static/img/og-default.png is missing"
+    with Image.open(path) as image:
+        assert image.format == "PNG"
+        assert image.size == (1200, 630)
+    assert os.path.getsize(path) < 100_000
 
 
 def test_project_page_is_in_english_when_asked(client):
@@ -476,6 +542,11 @@ def test_sitemap_lists_public_projects_regions_and_static_pages(client):
     assert f"{base}{_detail(draft)}" not in locs
     assert f"{base}/" in locs and f"{base}{INDEX}" in locs
     assert f"{base}/regions/{published.region.slug}/" in locs
+    for name, args in PUBLIC_PAGES:
+        if args == ():
+            assert f"{base}{reverse(name)}" in locs, name
+    # Thank-you pages follow a form; they are not pages to find.
+    assert f"{base}{reverse('programs:inquiry-done')}" not in locs
 
 
 def test_robots_txt_points_at_the_sitemap(client):

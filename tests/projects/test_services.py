@@ -1,13 +1,22 @@
 """Every allowed and every forbidden move of a project, through its services."""
 
+import datetime as dt
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core import mail
+from django.utils import timezone
 
 from accounts.workflow import InvalidTransition, TransitionNotAllowed
 from notifications.models import Notification
 from projects import services
 from projects.models import Project, ProjectVersion
-from tests.factories import CoordinatorFactory, HostMemberFactory, IntakeInterviewFactory
+from tests.factories import (
+    CoordinatorFactory,
+    HostMemberFactory,
+    IntakeInterviewFactory,
+    StudentFactory,
+)
 from tests.flow import project_in
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +180,84 @@ def test_intake_hold_invites_nobody_and_outsiders_cannot_record():
     assert intake.outcome == "hold"
     assert invitation is None
     assert intake.organization is None
+
+
+# Wrong actors: every move refused to everyone but its own actor ---------------------------
+
+# For each transition service: the state it moves from, and how to call it.
+MOVES = {
+    "submit": (S.DRAFT, lambda p, actor: services.project_submit(project=p, actor=actor)),
+    "request_changes": (
+        S.SUBMITTED,
+        lambda p, actor: services.project_request_changes(
+            project=p, actor=actor, comment="期間を見直してください"
+        ),
+    ),
+    "approve": (S.SUBMITTED, lambda p, actor: services.project_approve(project=p, actor=actor)),
+    "publish": (S.APPROVED, lambda p, actor: services.project_publish(project=p, actor=actor)),
+    "schedule_publication": (
+        S.APPROVED,
+        lambda p, actor: services.project_publish(
+            project=p, actor=actor, at=timezone.now() + dt.timedelta(days=2)
+        ),
+    ),
+    "close": (S.PUBLISHED, lambda p, actor: services.project_close(project=p, actor=actor)),
+    "start": (S.CLOSED, lambda p, actor: services.project_start(project=p, actor=actor)),
+    "complete": (S.IN_PROGRESS, lambda p, actor: services.project_complete(project=p, actor=actor)),
+    # After approval only a coordinator may cancel (before it, the host may too).
+    "cancel": (S.APPROVED, lambda p, actor: services.project_cancel(project=p, actor=actor)),
+}
+
+# Who may make each move besides a coordinator of the project's region (and programme staff):
+# the host's own members may submit, and the scheduler (actor None) publishes and closes.
+ALSO_ALLOWED = {"submit": {"host_member"}, "publish": {"none"}, "close": {"none"}}
+
+WRONG_ACTORS = {
+    "host_member": lambda project, member: member,
+    "other_host": lambda project, member: HostMemberFactory(),
+    "student": lambda project, member: StudentFactory(),
+    "other_coordinator": lambda project, member: CoordinatorFactory(),
+    "anonymous": lambda project, member: AnonymousUser(),
+    "none": lambda project, member: None,
+}
+
+
+def _footprint(project: Project) -> tuple:
+    """Everything a move writes: the row's state, its history, versions, notifications, mail."""
+    project.refresh_from_db()
+    return (
+        project.status,
+        project.publish_at,
+        project.published_at,
+        project.closed_at,
+        project.status_changes.count(),
+        project.versions.count(),
+        Notification.objects.count(),
+        len(mail.outbox),
+    )
+
+
+@pytest.mark.parametrize(
+    ("move", "who"),
+    [(m, w) for m in MOVES for w in WRONG_ACTORS if w not in ALSO_ALLOWED.get(m, ())],
+)
+def test_every_move_is_refused_to_a_wrong_actor_and_changes_nothing(
+    move, who, django_capture_on_commit_callbacks
+):
+    source, call = MOVES[move]
+    project, member, coordinator = project_in(source)
+    actor = WRONG_ACTORS[who](project, member)
+    before = _footprint(project)
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(TransitionNotAllowed),
+    ):
+        call(project, actor)
+
+    assert callbacks == []
+    assert _footprint(project) == before
+    # The same move from the same state goes through for the region's coordinator.
+    with django_capture_on_commit_callbacks(execute=True):
+        call(project, coordinator)
+    assert _footprint(project) != before
