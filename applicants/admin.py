@@ -23,6 +23,7 @@ from . import services
 from .models import (
     Application,
     ApplicationFile,
+    ApplicationFileDownload,
     ApplicationStatus,
     ApplicationStatusChange,
     Interview,
@@ -244,11 +245,30 @@ class ApplicationStatusChangeAdmin(RegionScopedAdminMixin, StatusChangeAdmin):
     search_fields = ("application__student__email", "application__project__title", "note")
 
 
+class ApplicationFileDownloadInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Who other than the student downloaded the file, and when (the download view writes
+    these; nobody edits or deletes them here)."""
+
+    model = ApplicationFileDownload
+    fields = ("downloaded_at", "user")
+    readonly_fields = fields
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the file (its region's coordinators, staff) sees its downloads; the
+        # coordinators' group holds no permission on the download log itself.
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
 @admin.register(ApplicationFile)
 class ApplicationFileAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     """Files come in through the entry form only; staff may look and delete, not add or edit."""
 
     region_field = ENTRY_REGION
+    inlines = (ApplicationFileDownloadInline,)
     list_display = ("original_name", "application", "content_type", "size", "uploaded_at")
     list_select_related = ("application__student", "application__project")
     search_fields = ("original_name", "application__student__email", "application__project__title")

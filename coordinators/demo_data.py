@@ -40,6 +40,9 @@ REGIONS = (
         "name_en": "Sapporo",
         "description": "道内最大の都市。IT企業やスタートアップ、大学が集まり、"
         "道内各地の挑戦と全国の若者をつなぐ拠点になっています。",
+        "description_en": "Hokkaido's largest city. IT companies, start-ups and universities "
+        "gather here, and it links the challenges of every part of Hokkaido with young people "
+        "from all over Japan.",
     },
     {
         "slug": "kitami",
@@ -47,6 +50,9 @@ REGIONS = (
         "name_en": "Kitami",
         "description": "オホーツクの中核都市。玉ねぎの生産量は全国一で、"
         "かつて世界を席巻したハッカの歴史がいまも息づく農と食のまちです。",
+        "description_en": "The main city of the Okhotsk coast, a town of farming and food. It "
+        "grows more onions than anywhere else in Japan, and the history of its mint, which once "
+        "led the world market, is still alive.",
     },
     {
         "slug": "obihiro",
@@ -54,6 +60,9 @@ REGIONS = (
         "name_en": "Obihiro",
         "description": "十勝平野の中心都市。酪農と畑作が支える食の産業に、"
         "新しい事業に挑む人を応援する気風が根づいています。",
+        "description_en": "The centre of the Tokachi plain. Dairy farming and field crops "
+        "carry its food industry, and the town has a habit of backing people who start "
+        "something new.",
     },
     {
         "slug": "asahikawa",
@@ -61,6 +70,9 @@ REGIONS = (
         "name_en": "Asahikawa",
         "description": "道北の中心都市。旭川家具に代表される木工・ものづくりの産地で、"
         "大雪山の自然に囲まれた暮らしがあります。",
+        "description_en": "The centre of northern Hokkaido. A home of woodwork and making "
+        "things, known for Asahikawa furniture, with daily life surrounded by the nature of the "
+        "Daisetsuzan mountains.",
     },
     {
         "slug": "hakodate",
@@ -68,6 +80,9 @@ REGIONS = (
         "name_en": "Hakodate",
         "description": "歴史ある港町。観光と水産を軸に、西部地区の街並みや朝市といった"
         "まちの資源を生かした挑戦が次々に生まれています。",
+        "description_en": "A historic port town. Around tourism and fisheries, one venture "
+        "after another makes use of what the town has, such as the streets of the old western "
+        "district and the morning market.",
     },
 )
 
@@ -397,6 +412,25 @@ INTAKES = (
         "今回は見送り。アルバイト求人の窓口をご案内した。",
         "outcome": "decline",
     },
+    # A host back at step 3: its project was cancelled, and a new intake (with the new head of
+    # its office) is on hold until next year's budget is known. Seeded after its projects.
+    {
+        "region": "asahikawa",
+        "host": "taisetsu-npo",
+        "organization_name": "NPO法人 大雪の森と木の学校",
+        "organization_kind": "npo",
+        "contact_name": "村井 沙織",
+        "contact_email": mail("murai.saori"),
+        "held": Rel(-12, 13),
+        "coordinator": 1,
+        "attendees": [
+            {"name": "青木 大地", "title": "代表理事"},
+            {"name": "村井 沙織", "title": "事務局長"},
+        ],
+        "notes": "中止した薪のプロジェクトを、町の補助に頼らない形で組み直したいとのこと。"
+        "新任の事務局長が窓口になる。来年度の予算の見通しが立つ3月に改めて判断する。",
+        "outcome": "hold",
+    },
 )
 
 # --------------------------------------------------------------------------------------
@@ -498,6 +532,47 @@ HOSTS = (
                 "name_kana": "フジタ ハヤト",
                 "role": "owner",
                 "title": "事務局長",
+            },
+        ),
+    },
+    {
+        "key": "jozankei-ryokan",
+        "region": "sapporo",
+        "name": "株式会社定山渓ゆのさと",
+        "name_kana": "ジョウザンケイユノサト",
+        "kind": "company",
+        "industry": "旅館業",
+        "size": "50-299",
+        "address": "札幌市南区定山渓温泉東3丁目",
+        "description": "札幌の奥座敷・定山渓温泉で創業70年の旅館。地元の食材を使った会席と、"
+        "日帰り入浴が評判。",
+        "inquiry": {
+            "kind": "company",
+            "message": "冬の平日の稼働を上げるため、海外のご家族向けの滞在プランを考えています。"
+            "学生さんに企画から入ってもらうことはできますか。",
+            "received": Rel(-90),
+            "status": "closed",
+        },
+        "intake": {
+            "held": Rel(-82, 15),
+            "coordinator": 1,
+            "notes": "女将と営業部長が同席。冬の平日の集客が課題。学生には海外のご家族向けの"
+            "3泊プランの企画と英語での発信を任せたい。従業員寮に住み込みで受け入れられる。",
+        },
+        "members": (
+            {
+                "email": mail("sakamoto.yukie"),
+                "name": "坂本 雪江",
+                "name_kana": "サカモト ユキエ",
+                "role": "owner",
+                "title": "女将",
+            },
+            {
+                "email": mail("kudo.shingo"),
+                "name": "工藤 慎吾",
+                "name_kana": "クドウ シンゴ",
+                "role": "member",
+                "title": "営業部長",
             },
         ),
     },
@@ -1535,6 +1610,43 @@ PROJECTS = (
         "entry_deadline": at(2027, 6, 30, 23, 59),
         "themes": ("education", "community"),
     },
+    # 札幌: entry closed, interviews under way (step 6, 面談する); nobody agreed yet.
+    {
+        "key": "jozankei-winter",
+        "host": "jozankei-ryokan",
+        "term": "2026-spring",
+        "status": "closed",
+        "historical": True,
+        "published": Rel(-40),
+        "closed": Rel(-9, 9),
+        "title": "定山渓の冬を、海外のご家族が3泊したくなる滞在プランにする",
+        "summary": "雪遊び、温泉、地元の食。定山渓の冬を、海外のご家族がゆっくり過ごせる"
+        "3泊の滞在プランに仕立て、英語で届けます。",
+        "vision": "冬の定山渓が、札幌観光の「日帰りの寄り道」から「家族で泊まりに来る目的地」へ。"
+        "旅館と温泉街のお店が一緒にお客さまを迎え、平日の冬にもにぎわいが続くまちをつくります。",
+        "challenge": "冬の週末は満室になる一方、平日の稼働率は5割を下回ります。海外からの"
+        "お客さまは増えていますが、多くが1泊で札幌へ戻り、温泉街での体験や食事に"
+        "つながっていません。",
+        "intern_role": "企画担当として温泉街の体験事業者や飲食店を訪ねて素材を集め、3泊の"
+        "プランを組み立てます。英語の予約ページと発信を自分でつくり、最初のお客さまを"
+        "迎えるところまで担います。",
+        "outcomes": "・海外のご家族向け3泊プラン（体験事業者5社と連携）\n"
+        "・英語の予約ページとSNSでの発信（週2回）\n"
+        "・平日のプラン利用 20 組",
+        "duration_months": 2,
+        "starts_on": date(2027, 2, 10),
+        "ends_on": date(2027, 3, 31),
+        "participation_style": "residential",
+        "location": "札幌市南区定山渓（旅館内の事務所）",
+        "housing_support": "従業員寮の個室を無償で用意します（食事つき）。",
+        "travel_support": "入居と退去の移動費、温泉街の外へ取材に出る交通費を支給します。",
+        "stipend": "月6万円",
+        "capacity": 2,
+        "pre_assignment_brief": "海外から来た家族旅行者になったつもりで、定山渓で過ごす1日の"
+        "予定表をA4で1枚にまとめてください（日本語・英語のどちらでも可）。",
+        "entry_deadline": Rel(-10, 23, 59),
+        "themes": ("tourism", "pr"),
+    },
     {
         "key": "beans-sweets",
         "host": "tokachi-beans",
@@ -1637,6 +1749,7 @@ PROJECTS = (
         "host": "taisetsu-npo",
         "term": "2027-summer",
         "status": "cancelled",
+        "timeline": {"created": Rel(-60), "submit": Rel(-55), "cancel": Rel(-30)},
         "cancel_reason": "連携予定だった事業の予算が見送りになったため、今期の募集を取りやめ、"
         "来年度に計画を見直します。",
         "title": "森の間伐材で、冬の暖房を地域でまかなう",
@@ -2015,6 +2128,58 @@ APPLICATIONS = (
         },
         "motivation": "食品の商品開発に関わってみたいです。",
         "answer": "十勝の甘納豆をグラノーラに入れる案を考えました。",
+    },
+    # 札幌: entry closed, the host is choosing (step 6): an offer out, an interview coming.
+    {
+        "project": "jozankei-winter",
+        "student": "lindqvist",
+        "status": "offered",
+        "applied": Rel(-30, 21),
+        "dates": {"offer": Rel(-5, 17)},
+        "motivation": "スウェーデンから家族で北海道に来たとき、温泉で過ごした時間が忘れられません。"
+        "海外の家族の目線で、定山渓の冬を3泊の旅にしたいです。",
+        "answer": "A day in Jozankei for a family with two children: 朝の雪遊びから夜の足湯までの"
+        "1日を、英語と日本語でまとめました。",
+        "interviews": (
+            {
+                "status": "completed",
+                "mode": "onsite",
+                "place": "定山渓ゆのさと 本館ロビー",
+                "slots": (Rel(-12, 14),),
+                "feedback": (
+                    ("host", "strong_yes", "家族旅行者の目線がある。英語の発信も任せられる。"),
+                    ("coordinator", "yes", "2月からの住み込みが可能。試験の日程も確認済み。"),
+                ),
+            },
+        ),
+    },
+    {
+        "project": "jozankei-winter",
+        "student": "morita",
+        "status": "interviewing",
+        "applied": Rel(-24, 22),
+        "motivation": "札幌に住んでいながら、定山渓には一度しか行ったことがありません。"
+        "地元の人も知らない冬の楽しみ方を見つけ、海外のご家族に届けたいです。",
+        "answer": "台湾から来た友人一家を想定して、定山渓で過ごす1日の予定表をつくりました。",
+        "interviews": (
+            {
+                "status": "scheduled",
+                "mode": "online",
+                "meeting_url": ONLINE + "jozankei-morita",
+                "slots": (Rel(2, 15), Rel(3, 11)),
+                "pick": 0,
+            },
+        ),
+    },
+    {
+        "project": "jozankei-winter",
+        "student": "kato",
+        "status": "screening",
+        "applied": Rel(-11, 22),
+        "motivation": "後期は実験で通えませんでしたが、春休みなら住み込みで集中できます。"
+        "予約の数字を見える化して、冬の平日にお客さまが増えるしくみを一緒につくりたいです。",
+        "answer": "雪像づくり体験を中心にした1日の予定表と、予約数を週ごとに確かめる表を"
+        "つくりました。",
     },
     # Published projects with entries on the way.
     {

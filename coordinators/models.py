@@ -256,6 +256,11 @@ class SurveyResponse(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["survey", "region", "term"])]
         constraints = [
+            # Once per survey, placement and person while all three exist. NULLs stay distinct
+            # on purpose: they come only from SET_NULL when a person or placement is deleted,
+            # and the answers kept then may repeat (two coordinators of a region who both
+            # answered about one placement and both left); nulls_distinct=False would make
+            # the second deletion fail (tests/test_constraints.py).
             models.UniqueConstraint(
                 fields=["survey", "placement", "respondent"], name="surveyresponse_once_each"
             )

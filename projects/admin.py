@@ -5,9 +5,13 @@ import re
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -26,7 +30,6 @@ from accounts.admin import (
 from accounts.models import User
 from accounts.roles import is_programme_staff
 from programs.admin import RegionScopedAdminMixin
-from programs.models import Term
 from programs.selectors import regions_coordinated_by
 
 from . import services
@@ -34,12 +37,15 @@ from .models import (
     HostMembership,
     HostOrganization,
     IntakeInterview,
+    IntakeInterviewOutcome,
+    IntakeInterviewStatusChange,
     Project,
     ProjectStatus,
     ProjectStatusChange,
     ProjectVersion,
     Theme,
 )
+from .selectors import version_diff, version_field_label
 from .services import CONTENT_FIELDS, EDITABLE_STATES
 
 
@@ -154,10 +160,23 @@ class IntakeInterviewAdminForm(forms.ModelForm):
         return cleaned
 
 
+class IntakeInterviewStatusChangeInline(StatusChangeInline):
+    """The intake's decisions: who recorded which outcome, when, from which."""
+
+    model = IntakeInterviewStatusChange
+    status_choices = IntakeInterviewOutcome
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the intake (its region's coordinators, staff) sees its decisions;
+        # the coordinators' group holds no permission on the history model itself.
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
+
+
 @admin.register(IntakeInterview)
 class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "region"
     form = IntakeInterviewAdminForm
+    inlines = (IntakeInterviewStatusChangeInline,)
     list_display = (
         "organization_name",
         "contact_name",
@@ -192,6 +211,10 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     ordering = ("-held_at",)
     actions = ("record_proceed", "record_hold", "record_decline")
 
+    def get_inlines(self, request, obj):
+        # A new intake has no decisions yet (and its form then needs no inline's data).
+        return self.inlines if obj is not None else ()
+
     def get_autocomplete_fields(self, request):
         if is_programme_staff(request.user):
             return self.autocomplete_fields
@@ -220,7 +243,8 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         return initial
 
     def _record(self, request, queryset, outcome: str, done):
-        # Recording the same outcome twice would, for "proceed", invite the contact again.
+        # The service refuses the same outcome again (for "proceed", a second invitation);
+        # saying so by name reads better than its generic refusal.
         for intake in queryset.filter(outcome=outcome):
             self.message_user(
                 request,
@@ -269,9 +293,29 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         )
 
 
+class ThemeRegionFilter(admin.SimpleListFilter):
+    """Themes used by a region's projects. Themes are shared, projects are not: a coordinator
+    picks among their own regions, and another region's id shows no theme."""
+
+    title = _("region")
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(str(r.pk), r.name) for r in regions_coordinated_by(request.user)]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not self.value().isdigit():
+            return queryset.none()
+        region = regions_coordinated_by(request.user).filter(pk=int(self.value()))
+        return queryset.filter(projects__region__in=region).distinct()
+
+
 @admin.register(Theme)
 class ThemeAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "slug")
+    list_filter = (ThemeRegionFilter,)
     search_fields = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name_en",)}
     ordering = ("name",)
@@ -295,18 +339,6 @@ def with_previous_version(queryset):
     )
 
 
-def _field(name: str) -> models.Field | None:
-    try:
-        return Project._meta.get_field(name)
-    except FieldDoesNotExist:  # a key since removed from the model
-        return None
-
-
-def _label(name: str):
-    field = _field(name)
-    return field.verbose_name if field is not None else name
-
-
 def version_changes(version: ProjectVersion) -> list[str]:
     """The content fields that differ from the previous version (all of them for the first)."""
     previous = getattr(version, "previous_data", None) or {}
@@ -324,20 +356,7 @@ class VersionChangesMixin:
         if obj.number == 1:
             return gettext("First version")
         names = version_changes(obj)
-        return ", ".join(str(_label(n)) for n in names) or gettext("No changes")
-
-
-def _show(name: str, value, terms: dict) -> str:
-    if value in (None, "", []):
-        return "—"
-    if name == "term":
-        return str(terms.get(value, value))
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    field = _field(name)
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    return str(value)
+        return ", ".join(version_field_label(n) for n in names) or gettext("No changes")
 
 
 # Forms of the intermediate pages -----------------------------------------------------
@@ -381,15 +400,46 @@ class CancelForm(forms.Form):
     )
 
 
+class VersionCompareForm(forms.Form):
+    """Two of one project's versions, by number."""
+
+    a = forms.TypedChoiceField(label=_("Compare"), coerce=int)
+    b = forms.TypedChoiceField(label=_("with"), coerce=int)
+
+    def __init__(self, *args, versions: list[ProjectVersion], **kwargs):
+        super().__init__(*args, **kwargs)
+        when = lambda v: date_format(timezone.localtime(v.created_at), "Y-m-d H:i")  # noqa: E731
+        choices = [(v.number, f"v{v.number} ({when(v)})") for v in versions]
+        self.fields["a"].choices = self.fields["b"].choices = choices
+        if len(versions) >= 2:
+            self.initial = {"a": versions[-2].number, "b": versions[-1].number}
+
+
+def compare_url(project_id: int, a: int | None = None, b: int | None = None) -> str:
+    """The admin page that compares two versions of a project (by default the last two)."""
+    url = reverse("admin:projects_project_compare", args=[project_id])
+    return f"{url}?a={a}&b={b}" if a and b else url
+
+
 class ProjectVersionInline(VersionChangesMixin, ReadOnlyAdminMixin, admin.TabularInline):
     model = ProjectVersion
-    fields = ("number", "submitted_by", "created_at", "changed_fields")
+    fields = ("number", "submitted_by", "created_at", "changed_fields", "compare")
     readonly_fields = fields
     show_change_link = True
     extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("project", "submitted_by")
+
+    @admin.display(description=_("Compare"))
+    def compare(self, obj: ProjectVersion) -> str:
+        if obj.number == 1:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            compare_url(obj.project_id, obj.number - 1, obj.number),
+            gettext("Compare with another version"),
+        )
 
 
 @admin.register(Project)
@@ -482,6 +532,48 @@ class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         "mark_completed",
         "cancel",
     )
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/versions/compare/",
+            self.admin_site.admin_view(self.compare_versions_view),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_compare",
+        )
+        # Before the admin's own "<path:object_id>/" catch-all.
+        return [compare, *super().get_urls()]
+
+    def compare_versions_view(self, request, object_id):
+        """Any two submitted versions of one project, field by field (a coordinator's project
+        of another region is a 404, as its change page is)."""
+        project = self.get_object(request, unquote(object_id))
+        if project is None:
+            raise Http404
+        if not self.has_view_permission(request, project):
+            raise PermissionDenied
+        versions = list(project.versions.select_related("submitted_by").order_by("number"))
+        form = VersionCompareForm(request.GET or None, versions=versions)
+        left = right = None
+        if form.is_bound and form.is_valid():
+            by_number = {v.number: v for v in versions}
+            left, right = by_number[form.cleaned_data["a"]], by_number[form.cleaned_data["b"]]
+        elif not form.is_bound and len(versions) >= 2:
+            left, right = versions[-2], versions[-1]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Submitted versions"),
+            "subtitle": str(project),
+            "project": project,
+            "versions": versions,
+            "form": form,
+            "left": left,
+            "right": right,
+            "diff": version_diff(left.data, right.data) if left and right else [],
+        }
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return TemplateResponse(
+            request, "projects/admin/project_version_compare.html", context, status=status
+        )
 
     def save_form(self, request, form, change):
         if change:
@@ -641,30 +733,26 @@ class ProjectVersionAdmin(
 
     @admin.display(description=_("compared with the previous version"))
     def comparison(self, obj: ProjectVersion):
+        link = format_html(
+            '<p><a href="{}">{}</a></p>',
+            compare_url(obj.project_id, max(obj.number - 1, 1), obj.number),
+            gettext("Compare with another version"),
+        )
         if obj.number == 1:
-            return gettext("First version")
-        names = version_changes(obj)
-        if not names:
-            return gettext("No changes")
-        previous = obj.previous_data or {}
-        term_ids = {v for v in (previous.get("term"), obj.data.get("term")) if v}
-        terms = Term.objects.in_bulk(term_ids) if term_ids else {}
-        rows = format_html_join(
+            return format_html("{}{}", gettext("First version"), link)
+        rows = version_diff(obj.previous_data or {}, obj.data)
+        if not rows:
+            return format_html("{}{}", gettext("No changes"), link)
+        body = format_html_join(
             "",
             "<tr><th>{}</th><td>{}</td><td>{}</td></tr>",
-            (
-                (
-                    _label(name),
-                    _show(name, previous.get(name), terms),
-                    _show(name, obj.data.get(name), terms),
-                )
-                for name in names
-            ),
+            ((row["field"], row["before"], row["after"]) for row in rows),
         )
         return format_html(
             "<table><thead><tr><th></th><th>{}</th><th>{}</th></tr></thead>"
-            "<tbody>{}</tbody></table>",
+            "<tbody>{}</tbody></table>{}",
             gettext("Version %(number)d") % {"number": obj.number - 1},
             gettext("Version %(number)d") % {"number": obj.number},
-            rows,
+            body,
+            link,
         )

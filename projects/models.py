@@ -126,6 +126,16 @@ class IntakeInterview(models.Model):
 
     Outcome = IntakeInterviewOutcome
 
+    # "proceed" is final: it has created the host and sent its contact an invitation, which
+    # must not go out twice. Undecided, on-hold and declined intakes can still be decided.
+    TRANSITIONS = Transitions(
+        {
+            Outcome.PENDING: {Outcome.PROCEED, Outcome.HOLD, Outcome.DECLINE},
+            Outcome.HOLD: {Outcome.PROCEED, Outcome.DECLINE},
+            Outcome.DECLINE: {Outcome.PROCEED, Outcome.HOLD},
+        }
+    )
+
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="intakes"
     )
@@ -180,6 +190,31 @@ class IntakeInterview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_name} ({self.held_at:%Y-%m-%d})"
+
+    def can_transition_to(self, target: str) -> bool:
+        return self.TRANSITIONS.allows(self.outcome, target)
+
+
+class IntakeInterviewStatusChange(StatusChange):
+    """One recorded decision on an intake interview: who, when, from which outcome to which."""
+
+    intake = models.ForeignKey(
+        IntakeInterview,
+        verbose_name=_("intake interview"),
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+    )
+
+    class Meta(StatusChange.Meta):
+        verbose_name = _("intake outcome change")
+        verbose_name_plural = _("intake outcome changes")
+
+    @classmethod
+    def status_label(cls, value: str) -> str:
+        # The parent's field is "outcome", not "status", so the base class cannot find it.
+        if not value:
+            return "—"
+        return str(dict(IntakeInterviewOutcome.choices).get(value, value))
 
 
 class Theme(models.Model):

@@ -17,6 +17,7 @@ from .models import (
     HostMembership,
     HostOrganization,
     IntakeInterview,
+    IntakeInterviewStatusChange,
     Project,
     ProjectStatusChange,
     ProjectVersion,
@@ -68,29 +69,48 @@ def host_membership_add(
 
 
 def intake_record_outcome(
-    *, intake: IntakeInterview, outcome: str, actor: User
+    *, intake: IntakeInterview, outcome: str, actor: User, note: str = ""
 ) -> tuple[IntakeInterview, Invitation | None]:
-    """Record the intake's outcome; on "proceed" create or link the host organisation and
-    invite its contact to a host account. Raises TransitionNotAllowed for non-coordinators,
-    ValueError for an unknown outcome."""
+    """Decide an intake interview: proceed, put on hold or decline (IntakeInterview.TRANSITIONS).
+
+    Preconditions: the move is in the table ("proceed" is final, so its invitation goes out
+    once) and the actor coordinates the intake's region or is programme staff.
+    Side effects: the outcome and its date, an outcome-change row; on "proceed" the host
+    organisation (unless one is linked already) and a host-account invitation to the contact,
+    emailed after commit. Raises ValueError for an unknown outcome, InvalidTransition for a
+    move the table forbids (the same outcome again included), TransitionNotAllowed for anyone
+    else.
+    """
     if outcome not in IntakeInterview.Outcome.values:
         raise ValueError(f"unknown outcome {outcome!r}")
+
+    def stamp(obj: IntakeInterview) -> None:
+        # Runs on the locked row, after the move and the actor are checked.
+        obj.decided_at = timezone.now()
+        if outcome == IntakeInterview.Outcome.PROCEED and obj.organization_id is None:
+            obj.organization = host_organization_create(
+                name=obj.organization_name,
+                kind=obj.organization_kind,
+                region=obj.region,
+                contact_email=obj.contact_email,
+                inquiry=obj.inquiry,
+            )
+
     invitation = None
     with transaction.atomic():
-        intake = IntakeInterview.objects.select_for_update().get(pk=intake.pk)
-        if not is_coordinator_of(actor, intake.region_id):
-            raise TransitionNotAllowed(f"{actor} does not coordinate region {intake.region_id}")
-        intake.outcome = outcome
-        intake.decided_at = timezone.now()
+        intake = apply_transition(
+            model=IntakeInterview,
+            pk=intake.pk,
+            target=outcome,
+            actor=actor,
+            history=IntakeInterviewStatusChange,
+            history_fk="intake",
+            may=lambda user, obj: is_coordinator_of(user, obj.region_id),
+            note=note,
+            before_save=stamp,
+            field="outcome",
+        )
         if outcome == IntakeInterview.Outcome.PROCEED:
-            if intake.organization_id is None:
-                intake.organization = host_organization_create(
-                    name=intake.organization_name,
-                    kind=intake.organization_kind,
-                    region=intake.region,
-                    contact_email=intake.contact_email,
-                    inquiry=intake.inquiry,
-                )
             invitation, token = invitation_create(
                 email=intake.contact_email,
                 kind=Invitation.Kind.HOST_MEMBER,
@@ -111,7 +131,6 @@ def intake_record_outcome(
                 dedupe_key=f"invitation:{invitation.pk}",
                 in_app=False,
             )
-        intake.save()
     return intake, invitation
 
 

@@ -8,7 +8,9 @@ from django.core.management import call_command
 
 from applicants.models import Application, Interview, Placement
 from coordinators import demo_data
+from coordinators.admin import host_flow_step
 from coordinators.models import Orientation, SurveyResponse
+from coordinators.selectors import pipeline_board
 from programs.models import Inquiry, PamphletRequest, Region
 from projects.models import HostOrganization, IntakeInterview, Project
 
@@ -34,13 +36,45 @@ def seeded() -> str:
     return seed()
 
 
+def host_steps() -> dict[str, int | None]:
+    """Each host's step of the flow, as its admin page shows it (3 to 8, or 9: all done)."""
+    return {host.name: host_flow_step(host).step for host in HostOrganization.objects.all()}
+
+
+def board_steps() -> set[int]:
+    """The steps (1–8) of the regional pipeline boards that have at least one card: steps 1–3
+    are the leads, inquiries and intakes of would-be hosts, 3–8 the hosts themselves."""
+    return {
+        int(column.mark)
+        for region in Region.objects.all()
+        for column in pipeline_board(region=region).host_columns
+        if column.mark.isdigit() and column.cards
+    }
+
+
 def test_running_twice_adds_nothing_and_fails_nothing():
     seed()
-    first = table_counts()
+    first, steps = table_counts(), host_steps()
     seed()
     assert table_counts() == first
+    assert host_steps() == steps
     assert first["projects.Project"] > 0
     assert first["applicants.Application"] > 0
+
+
+def test_hosts_stand_at_every_step_of_the_flow(seeded):
+    assert board_steps() == set(range(1, 9))
+    # Hosts exist from the intake on: every step from 3 has a host organisation at it.
+    assert set(range(3, 9)) <= set(host_steps().values())
+
+
+def test_step_six_is_a_closed_project_still_choosing(seeded):
+    (name,) = [name for name, step in host_steps().items() if step == 6]
+    project = Project.objects.get(organization__name=name, status=Project.Status.CLOSED)
+    entries = set(project.applications.values_list("status", flat=True))
+    assert {Application.Status.INTERVIEWING, Application.Status.OFFERED} <= entries
+    assert not Placement.objects.filter(application__project=project).exists()
+    assert project.entry_deadline < project.closed_at
 
 
 STATES = (
@@ -65,6 +99,14 @@ def test_states_come_from_the_services_with_an_audit_row(seeded):
         for obj in model.objects.all():
             last = obj.status_changes.order_by("-id").first()
             assert last is not None and last.to_status == obj.status, obj
+    # An intake's outcome is decided by the service; "not decided yet" has no decision row.
+    for intake in IntakeInterview.objects.all():
+        last = intake.status_changes.order_by("-id").first()
+        if intake.outcome == IntakeInterview.Outcome.PENDING:
+            assert last is None, intake
+        else:
+            assert last is not None and last.to_status == intake.outcome, intake
+            assert last.created_at == intake.decided_at, intake
 
 
 def test_every_host_kind_is_present(seeded):

@@ -2,11 +2,12 @@
 the coordinator's moves on entries and placements, each through its service."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.messages import constants as levels
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Invitation
 from applicants import services as applicant_services
@@ -21,6 +22,8 @@ from tests.factories import (
     ProjectFactory,
     RegionFactory,
     StaffFactory,
+    TermFactory,
+    ThemeFactory,
     UserFactory,
 )
 from tests.flow import application_in, project_in
@@ -647,3 +650,131 @@ def test_changelist_queries_do_not_grow_with_rows(client, django_assert_max_num_
     with django_assert_max_num_queries(queries):
         response = client.get(url)
     assert len(response.context["cl"].result_list) == rows
+
+
+# Comparing any two versions ---------------------------------------------------------------
+
+
+def _versions_of(project, member, coordinator, changes: list[dict]) -> None:
+    """One more submitted version per dict of changes (sent back, changed, submitted again)."""
+    for fields in changes:
+        services.project_request_changes(project=project, actor=coordinator, comment="変更を")
+        services.project_update(project=project, actor=member, **fields)
+        services.project_submit(project=project, actor=member)
+
+
+def test_a_coordinator_compares_any_two_versions_with_names_not_codes(client):
+    summer = TermFactory()
+    spring = TermFactory(season="spring", year=2028)
+    food = ThemeFactory(slug="food", name="食・農業", name_en="Food and farming")
+    project, member, coordinator = project_in(S.SUBMITTED, term=summer, title="第1版")
+    _versions_of(
+        project,
+        member,
+        coordinator,
+        [
+            {"title": "第2版"},
+            {"term": spring, "themes": [food], "participation_style": "remote"},
+        ],
+    )
+    client.force_login(appoint(project.region))
+    url = f"{PROJECTS}{project.pk}/versions/compare/"
+
+    response = client.get(f"{url}?a=1&b=3")
+
+    assert response.status_code == 200
+    rows = {row["name"]: row for row in response.context["diff"]}
+    assert set(rows) == {"title", "term", "participation_style", "themes"}
+    with translation.override("ja"):
+        assert (rows["term"]["before"], rows["term"]["after"]) == (str(summer), str(spring))
+    assert rows["themes"]["after"] == "食・農業"
+    assert rows["participation_style"]["after"] == "リモート"
+    html = response.content.decode()
+    table = re.search(r'<table data-testid="version-diff">.*?</table>', html, re.S).group(0)
+    assert "第1版" in table and "第2版" in table and "食・農業" in table
+    assert f">{spring.pk}<" not in table and ">food<" not in table
+    assert '<option value="1" selected>' in html and '<option value="3" selected>' in html
+    # Without a choice: the last two versions.
+    default = client.get(url)
+    assert (default.context["left"].number, default.context["right"].number) == (2, 3)
+    # Two versions of this project only.
+    assert client.get(f"{url}?a=1&b=9").status_code == 400
+    assert client.get(f"{url}?a=x&b=1").status_code == 400
+
+
+def test_the_version_page_links_to_the_comparison_and_names_the_term(client):
+    summer, spring = TermFactory(), TermFactory(season="spring", year=2028)
+    project, member, coordinator = project_in(S.SUBMITTED, term=summer)
+    _versions_of(project, member, coordinator, [{"term": spring}])
+    client.force_login(appoint(project.region))
+    second = ProjectVersion.objects.get(project=project, number=2)
+
+    html = client.get(f"{VERSIONS}{second.pk}/change/").content.decode()
+
+    with translation.override("ja"):
+        assert str(summer) in html and str(spring) in html
+    assert f"{PROJECTS}{project.pk}/versions/compare/?a=1&amp;b=2" in html
+    project_page = client.get(f"{PROJECTS}{project.pk}/change/").content.decode()
+    assert f"{PROJECTS}{project.pk}/versions/compare/?a=1&amp;b=2" in project_page
+
+
+def test_another_regions_coordinator_and_hosts_cannot_compare(client):
+    project, member, coordinator = project_in(S.SUBMITTED)
+    _versions_of(project, member, coordinator, [{"title": "改訂"}])
+    url = f"{PROJECTS}{project.pk}/versions/compare/?a=1&b=2"
+    client.force_login(appoint(RegionFactory()))
+    assert client.get(url).status_code == 404
+    client.force_login(member)
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    client.force_login(StaffFactory())
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_compare_page_queries_do_not_grow_with_versions(
+    client, django_assert_max_num_queries, rows
+):
+    project, member, coordinator = project_in(S.SUBMITTED)
+    _versions_of(project, member, coordinator, [{"title": f"第{n}版"} for n in range(rows - 1)])
+    client.force_login(appoint(project.region))
+    with django_assert_max_num_queries(10):
+        response = client.get(f"{PROJECTS}{project.pk}/versions/compare/?a=1&b={rows}")
+    assert len(response.context["versions"]) == rows
+
+
+# A host runs no coordinator's move --------------------------------------------------------
+
+PROJECT_ACTIONS = [
+    ("approve", S.SUBMITTED, {}),
+    ("request_changes", S.SUBMITTED, {"comment": "自分で差し戻す"}),
+    ("publish_now", S.APPROVED, {}),
+    ("schedule_publication", S.APPROVED, {"at": "2099-01-01T10:00"}),
+    ("close_entry", S.PUBLISHED, {}),
+    ("mark_in_progress", S.CLOSED, {}),
+    ("mark_completed", S.IN_PROGRESS, {}),
+    ("cancel", S.PUBLISHED, {"reason": "やめます"}),
+]
+
+
+@pytest.mark.parametrize(("action", "source", "form"), PROJECT_ACTIONS)
+def test_a_host_posting_a_coordinators_action_is_refused_and_nothing_moves(
+    client, action, source, form
+):
+    project, member, _coordinator = project_in(source)
+    history = project.status_changes.count()
+    data = {"action": action, "_selected_action": [project.pk], "index": 0}
+    if form:
+        data.update(apply="1", **form)
+    client.force_login(member)
+    # The admin sends whoever is not staff to its login page, before any action runs.
+    response = client.post(PROJECTS, data)
+    assert response.status_code == 302 and response.url.startswith("/admin/login/")
+    # A host given the staff flag by mistake has no permission on projects: 403.
+    member.is_staff = True
+    member.save(update_fields=["is_staff"])
+    assert client.post(PROJECTS, data).status_code == 403
+    project.refresh_from_db()
+    assert project.status == source
+    assert project.publish_at is None
+    assert project.status_changes.count() == history

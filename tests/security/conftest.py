@@ -40,7 +40,7 @@ from applicants.models import Interview, InterviewFeedback
 from coordinators import services as coordinator_services
 from coordinators.models import ReviewSession, Survey, SurveyQuestion, SurveyResponse
 from notifications import services as notification_services
-from notifications.models import Notification
+from notifications.models import EmailSuppression, Notification
 from programs import services as program_services
 from programs.models import Inquiry, Pamphlet
 from projects import services as project_services
@@ -208,6 +208,7 @@ URL_ARGS: dict[str, Callable[[SimpleNamespace], dict | str]] = {
         "object_id": w.project_a.pk,
     },
     "admin:auth_user_password_change": lambda w: {"id": w.student_a.pk},
+    "admin:projects_project_compare": lambda w: {"object_id": w.project_a.pk},
     "admin:/admin/(?P<url>.*)$": lambda w: "/admin/no-such-page/",
     # The coordinators' dashboards (mounted under the admin)
     "pipeline:board": lambda w: {"region_slug": w.region_x.slug},
@@ -260,6 +261,7 @@ ADMIN_OBJECTS: dict[str, Callable[[SimpleNamespace], object]] = {
     "coordinators.surveyresponse": lambda w: w.survey_response_a,
     "notifications.notification": lambda w: w.notification_a,
     "notifications.notificationpreference": lambda w: w.preference_a,
+    "notifications.emailsuppression": lambda w: w.suppression,
 }
 
 ADMIN_PAGES = ("change", "history", "delete", "old")
@@ -508,6 +510,9 @@ def build_world() -> SimpleNamespace:
     )
     w.preference_a = notification_services.preference_set(
         user_id=w.student_a.pk, event="application_screening", email_enabled=True
+    )
+    w.suppression = EmailSuppression.objects.create(
+        email="visitor@example.jp", event="pamphlet_requested"
     )
     w.unsubscribe_token = notification_services.unsubscribe_token(
         user_id=w.student_a.pk, event="application_screening"

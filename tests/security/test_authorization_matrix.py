@@ -147,6 +147,7 @@ ADMIN_MATRIX = {
     "coordinators.surveyresponse": SCOPED,
     "notifications.notification": STAFF_ONLY,
     "notifications.notificationpreference": STAFF_ONLY,
+    "notifications.emailsuppression": STAFF_ONLY,
 }
 
 MATRIX: dict[str, dict[str, str]] = {
@@ -213,6 +214,8 @@ MATRIX: dict[str, dict[str, str]] = {
     "admin:view_on_site": admin_row(NOT_FOUND, NOT_FOUND) | {"staff": NOT_FOUND},
     "admin:/admin/(?P<url>.*)$": admin_row(NOT_FOUND, NOT_FOUND) | {"staff": NOT_FOUND},
     # The coordinators' dashboards of a region: its coordinators and staff.
+    # Two versions of a project side by side: its region's coordinators and staff.
+    "admin:projects_project_compare": admin_row(OK, NOT_FOUND),
     "pipeline:board": admin_row(OK, NOT_FOUND),
     "pipeline:funnel": admin_row(OK, NOT_FOUND),
     "pipeline:surveys": admin_row(OK, NOT_FOUND),

@@ -214,9 +214,14 @@ class Seeder:
                     "name": spec["name"],
                     "name_en": spec["name_en"],
                     "description": spec["description"],
+                    "description_en": spec["description_en"],
                     "position": position,
                 },
             )
+            if not region.description_en:
+                # A region seeded before it had an English description gets the demo's.
+                region.description_en = spec["description_en"]
+                region.save(update_fields=["description_en"])
             self.regions[region.slug] = region
         program, _ = Program.objects.get_or_create(
             slug=data.PROGRAM["slug"],
@@ -338,11 +343,18 @@ class Seeder:
         return inquiry
 
     def intake(
-        self, spec: dict, *, inquiry: Inquiry | None = None
+        self,
+        spec: dict,
+        *,
+        inquiry: Inquiry | None = None,
+        organization: HostOrganization | None = None,
     ) -> tuple[IntakeInterview, Invitation | None]:
         region = self.regions[spec["region"]]
+        # With the contact: a host can come back for a second intake (with someone else).
         intake = IntakeInterview.objects.filter(
-            region=region, organization_name=spec["organization_name"]
+            region=region,
+            organization_name=spec["organization_name"],
+            contact_email=spec["contact_email"],
         ).first()
         if intake is not None:
             return intake, None
@@ -353,6 +365,7 @@ class Seeder:
             organization_name=spec["organization_name"],
             organization_kind=spec["organization_kind"],
             inquiry=inquiry,
+            organization=organization,
             contact_name=spec["contact_name"],
             contact_email=spec["contact_email"],
             held_at=held,
@@ -366,6 +379,7 @@ class Seeder:
                 intake=intake, outcome=spec["outcome"], actor=actor
             )
             self.backdate(intake, decided_at=held + timedelta(days=2))
+            self.stamp(intake, held + timedelta(days=2))
         return intake, invitation
 
     def seed_pipeline(self) -> None:
@@ -374,6 +388,8 @@ class Seeder:
         for spec in data.INQUIRIES:
             self.inquiry(spec)
         for spec in data.INTAKES:
+            if "host" in spec:
+                continue  # a host's later intake: seeded with the host (seed_returning_hosts)
             inquiry = None
             if spec.get("inquiry_email"):
                 inquiry = Inquiry.objects.filter(email=spec["inquiry_email"]).first()
@@ -752,6 +768,13 @@ class Seeder:
             self.student(spec)
         for spec in data.PROJECTS:
             self.project(spec)
+        self.seed_returning_hosts()
+
+    def seed_returning_hosts(self) -> None:
+        """Hosts back at step 3: a new intake after their projects (e.g. a cancelled one)."""
+        for spec in data.INTAKES:
+            if "host" in spec:
+                self.intake(spec, organization=self.hosts[spec["host"]])
 
 
 @contextmanager
