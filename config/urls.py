@@ -9,6 +9,10 @@ from config.health import healthz
 from projects.sitemaps import SITEMAPS
 from projects.views.public import language_switch
 
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+
 admin.site.site_header = "北海道チャレンジコミュニティ — 実践型インターンシップ"
 admin.site.site_title = "実践型インターンシップ"
 

@@ -3,8 +3,8 @@
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
-from django.views.defaults import bad_request, permission_denied
 
+from config.errors import bad_request, permission_denied
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,3 +40,17 @@ def test_forbidden_and_bad_request_pages_are_translated():
 def test_the_server_error_page_needs_no_request():
     html = render_to_string("500.html")
     assert "エラーが発生しました" in html and 'rel="icon"' in html
+
+
+def test_error_pages_tell_robots_to_leave_them_and_carry_no_share_card(client):
+    html = client.get("/no-such-page/").content.decode()
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert 'rel="canonical"' not in html and "og:url" not in html
+    request = RequestFactory().get("/")
+    request.user = UserFactory()
+    request.session = {}
+    for response in (permission_denied(request, Exception()), bad_request(request, Exception())):
+        page = response.content.decode()
+        assert "noindex" in page and 'rel="canonical"' not in page
+    # An ordinary page keeps its canonical link.
+    assert 'rel="canonical"' in client.get("/projects/").content.decode()
