@@ -161,6 +161,14 @@ class IntakeInterview(models.Model):
     )
     contact_name = models.CharField(_("contact name"), max_length=100)
     contact_email = models.EmailField(_("contact email"))
+    # The contact has no account yet: their invitation is written in this language.
+    contact_language = models.CharField(
+        _("contact's language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="ja",
+        help_text=_("The language of the invitation email."),
+    )
     held_at = models.DateTimeField(_("held at"))
     # [{"name": "...", "title": "..."}], the host's side of the table.
     attendees = models.JSONField(_("attendees"), default=list, blank=True)
@@ -186,6 +194,10 @@ class IntakeInterview(models.Model):
         constraints = [
             status_check("outcome", IntakeInterviewOutcome, "intake_outcome_valid"),
             status_check("organization_kind", OrganizationKind, "intake_kind_valid"),
+            models.CheckConstraint(
+                condition=models.Q(contact_language__in=["ja", "en"]),
+                name="intake_contact_language_valid",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -122,7 +122,9 @@ def intake_record_outcome(
             )
             notify(
                 event="host_invited",
-                recipients=[Recipient(email=intake.contact_email)],
+                recipients=[
+                    Recipient(email=intake.contact_email, language=intake.contact_language)
+                ],
                 context={
                     "organization": intake.organization_name,
                     "name": intake.contact_name,

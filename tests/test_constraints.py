@@ -212,6 +212,12 @@ def test_intake_organisation_kind_is_a_known_value():
     _refused(IntakeInterview.objects.filter(pk=intake.pk), organization_kind="bogus")
 
 
+@covers("intake_contact_language_valid")
+def test_intake_contact_language_is_japanese_or_english():
+    intake = IntakeInterviewFactory()
+    _refused(IntakeInterview.objects.filter(pk=intake.pk), contact_language="fr")
+
+
 @covers("projectversion_unique")
 def test_a_project_version_number_is_used_once():
     project = ProjectFactory()

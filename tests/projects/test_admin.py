@@ -77,6 +77,7 @@ def intake_data(region, **overrides):
         "organization_kind": "company",
         "contact_name": "山田 花子",
         "contact_email": "yamada@hakka.example.jp",
+        "contact_language": "ja",
         "attendees": "山田 花子 / 人事部長\n佐藤 一郎／代表取締役\n",
         "notes": "観光向けの新商品を学生と考えたい。",
         **overrides,

@@ -169,3 +169,15 @@ def test_outcome_change_rows_read_with_the_outcome_labels():
     intake, _coordinator = intake_in(Outcome.HOLD)
     change = IntakeInterviewStatusChange.objects.get(intake=intake)
     assert str(change) == f"{Outcome.PENDING.label} → {Outcome.HOLD.label}"
+
+
+@pytest.mark.parametrize(("language", "greeting"), [("ja", "ご案内"), ("en", "invit")])
+def test_the_invitation_is_written_in_the_contacts_language(
+    django_capture_on_commit_callbacks, language, greeting
+):
+    intake, coordinator = intake_in(Outcome.PENDING, contact_language=language)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.intake_record_outcome(intake=intake, outcome=Outcome.PROCEED, actor=coordinator)
+    (email,) = mail.outbox
+    assert greeting in email.subject.lower()
+    assert Notification.objects.get(event="host_invited").language == language
