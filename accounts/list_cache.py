@@ -13,7 +13,6 @@ fresh version and computes its page: nothing stale is read.
 """
 
 import hashlib
-import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,7 +22,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from config.cache import drop_now_and_on_commit
+from config.cache import current_versions, drop_now_and_on_commit
 
 VERSION_KEY = "admin-lists:version"
 PREFIX = "admin-lists"
@@ -35,13 +34,7 @@ _MISSING = object()
 
 def data_version() -> str:
     """The current version of all the data (one cache read); a missing one starts anew."""
-    token = cache.get(VERSION_KEY)
-    if token:
-        return token
-    token = uuid.uuid4().hex
-    if not cache.add(VERSION_KEY, token, timeout=None):
-        token = cache.get(VERSION_KEY) or token
-    return token
+    return current_versions(VERSION_KEY)[0]
 
 
 def invalidate() -> None:

@@ -14,7 +14,6 @@ The key holds the owner's id and the language, so one user's HTML never answers 
 and the views look it up only after their access checks have passed.
 """
 
-import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -22,7 +21,7 @@ from django.core.cache import cache
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from config.cache import drop_now_and_on_commit
+from config.cache import current_versions, drop_now_and_on_commit
 
 SHARED_VERSION_KEY = "entry-lists:version:shared"
 HTML_PREFIX = "entry-lists:html"
@@ -36,27 +35,12 @@ def project_version_key(project_id: int) -> str:
     return f"entry-lists:version:project:{project_id}"
 
 
-def _versions(keys: list[str]) -> list[str]:
-    """The current token of each version key (one cache read); a missing one starts anew."""
-    found = cache.get_many(keys)
-    tokens = []
-    for key in keys:
-        token = found.get(key)
-        if not token:
-            token = uuid.uuid4().hex
-            if not cache.add(key, token, timeout=None):
-                # Another request started it first: share its token.
-                token = cache.get(key) or token
-        tokens.append(token)
-    return tokens
-
-
 def html_key(kind: str, version_key: str, *parts: object) -> str | None:
     """The cache key of one fragment in the current versions and language; None when
     ENTRY_LIST_CACHE_TIMEOUT turns the cache off."""
     if settings.ENTRY_LIST_CACHE_TIMEOUT <= 0:
         return None
-    tokens = _versions([version_key, SHARED_VERSION_KEY])
+    tokens = current_versions(version_key, SHARED_VERSION_KEY)
     language = translation.get_language() or ""
     return ":".join((HTML_PREFIX, kind, *map(str, parts), language, *tokens))
 

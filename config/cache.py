@@ -5,6 +5,7 @@ outage should make the platform slower, never make a login or a form answer 500.
 """
 
 import logging
+import uuid
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -64,3 +65,26 @@ def drop_now_and_on_commit(*keys: str) -> None:
     keys = list(keys)
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def current_versions(*keys: str) -> list[str]:
+    """The token of each version key (one cache read for all); a missing one starts anew.
+
+    For the versions that key cached results (the board and funnel, the entry lists, the
+    admin lists): a version ends when `drop_now_and_on_commit` drops its key or the cache
+    evicts it. With the cache down every call starts new versions, so nothing stale is ever
+    read: the pages fail open and compute their data each time.
+    """
+    from django.core.cache import cache
+
+    found = cache.get_many(list(keys))
+    tokens = []
+    for key in keys:
+        token = found.get(key)
+        if not token:
+            token = uuid.uuid4().hex
+            if not cache.add(key, token, timeout=None):
+                # Another request started it first: share its token (and its results).
+                token = cache.get(key) or token
+        tokens.append(token)
+    return tokens

@@ -3,7 +3,6 @@
 import datetime as dt
 import functools
 import statistics
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -35,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applicants.models import Application, ApplicationStatusChange, Placement
-from config.cache import drop_now_and_on_commit
+from config.cache import current_versions, drop_now_and_on_commit
 from programs.models import Inquiry, PamphletRequest, Region, Term
 from projects.models import HostOrganization, IntakeInterview, Project
 
@@ -1070,20 +1069,9 @@ PIPELINE_PREFIX = "pipeline:data"
 
 
 def pipeline_version() -> str:
-    """The current version of everything the board and the funnel read (one cache read).
-
-    A new version starts when the last one was dropped (`invalidate_pipeline`) or evicted.
-    With the cache down every request gets a new one, so nothing stale is ever read: the
-    pages fail open and compute their data each time.
-    """
-    token = cache.get(PIPELINE_VERSION_KEY)
-    if token:
-        return token
-    token = uuid.uuid4().hex
-    if not cache.add(PIPELINE_VERSION_KEY, token, timeout=None):
-        # Another request started one first: use it, so both share their results.
-        token = cache.get(PIPELINE_VERSION_KEY) or token
-    return token
+    """The current version of everything the board and the funnel read (one cache read);
+    a new one starts when the last was dropped (`invalidate_pipeline`) or evicted."""
+    return current_versions(PIPELINE_VERSION_KEY)[0]
 
 
 def invalidate_pipeline() -> None:
