@@ -102,7 +102,8 @@ class ApplicationStatusChangeInline(StatusChangeInline):
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
         label=Application._meta.get_field("decline_reason").verbose_name,
-        choices=Application.DeclineReason.choices,
+        # "The project was cancelled" is given by the project's cancellation, never chosen.
+        choices=Application.CHOSEN_DECLINE_REASONS,
     )
     message = forms.CharField(
         label=Application._meta.get_field("decline_message").verbose_name,

@@ -51,7 +51,8 @@ class EntryDeclineForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_("Reason"),
-        choices=[("", _("Choose a reason")), *Application.DeclineReason.choices],
+        # "The project was cancelled" is given by the project's cancellation, never chosen.
+        choices=[("", _("Choose a reason")), *Application.CHOSEN_DECLINE_REASONS],
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": _("Choose the reason for declining.")},
     )

@@ -109,6 +109,9 @@ class ApplicationDeclineReason(models.TextChoices):
     SCHEDULE = "schedule", _("The schedules do not match")
     PRE_ASSIGNMENT = "pre_assignment", _("The pre-assignment was not submitted")
     OTHER = "other", _("Other")
+    # Set only when the whole project is cancelled (coordinators.services); application_reject
+    # refuses it for a project that is not, so it is not one to pick by hand.
+    PROJECT_CANCELLED = "project_cancelled", _("The project was cancelled")
 
 
 class Application(models.Model):
@@ -134,11 +137,23 @@ class Application(models.Model):
                 Status.WITHDRAWN,
             },
             Status.INTERVIEWING: {Status.OFFERED, Status.REJECTED, Status.WITHDRAWN},
-            Status.OFFERED: {Status.ACCEPTED, Status.OFFER_DECLINED, Status.WITHDRAWN},
+            # Rejected: the host side withdraws the offer (the project was cancelled, say).
+            Status.OFFERED: {
+                Status.ACCEPTED,
+                Status.OFFER_DECLINED,
+                Status.WITHDRAWN,
+                Status.REJECTED,
+            },
         }
     )
 
     DeclineReason = ApplicationDeclineReason
+    # The reasons a host or coordinator picks from when declining one entry.
+    CHOSEN_DECLINE_REASONS = [
+        (value, label)
+        for value, label in ApplicationDeclineReason.choices
+        if value != ApplicationDeclineReason.PROJECT_CANCELLED
+    ]
 
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL,

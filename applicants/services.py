@@ -218,15 +218,23 @@ def application_offer(*, application: Application, actor: User) -> Application:
 def application_reject(
     *, application: Application, actor: User, reason: str, message: str = ""
 ) -> Application:
-    """The host declines the entry with a reason from the list and a message to the student;
-    the entry's open interviews are cancelled with it.
+    """The host side (a host member or a coordinator of the region) declines the entry, or
+    withdraws its offer, with a reason from the list and a message to the student; the entry's
+    open interviews are cancelled with it.
 
-    Raises InvalidTransition, TransitionNotAllowed, ValueError for an unknown reason.
+    The reason "project_cancelled" is for the entries of a cancelled project only
+    (coordinators.services.project_cancel_with_entries): the student is then told that the
+    project was cancelled, not that the entry was declined. Raises InvalidTransition (that
+    reason while the project is not cancelled included), TransitionNotAllowed, ValueError for
+    an unknown reason.
     """
     if reason not in Application.DeclineReason.values:
         raise ValueError(f"unknown reason {reason!r}")
+    cancelled = reason == Application.DeclineReason.PROJECT_CANCELLED
 
     def stamp(obj: Application) -> None:
+        if cancelled and obj.project.status != Project.Status.CANCELLED:
+            raise InvalidTransition(f"project {obj.project_id} is not cancelled")
         obj.decline_reason = reason
         obj.decline_message = message
         obj.declined_by = actor
@@ -240,13 +248,18 @@ def application_reject(
             note=message,
             before_save=stamp,
         )
+        if cancelled:
+            event, context = "application_project_cancelled", {"placement": False}
+            ended = Application.DeclineReason.PROJECT_CANCELLED.label
+        else:
+            event, context, ended = "application_rejected", {}, _("The entry was declined.")
         notify(
-            event="application_rejected",
+            event=event,
             recipients=[Recipient.of(application.student)],
-            context=_context(application, message=message),
+            context=_context(application, message=message, **context),
             dedupe_key=f"application:{application.pk}:rejected",
         )
-        _interviews_end_with_entry(application, actor=actor, reason=_("The entry was declined."))
+        _interviews_end_with_entry(application, actor=actor, reason=ended)
     return application
 
 

@@ -879,9 +879,43 @@ class HostOrganizationAdmin(StepTrackerMixin, projects_admin.HostOrganizationAdm
 admin.site.unregister(Project)
 
 
+class ProjectCancelForm(projects_admin.CancelForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_(
+            "Sent to the host members, the region's coordinators and the students whose "
+            "entries close with the project."
+        ),
+    )
+
+
 @admin.register(Project)
 class ProjectAdmin(StepTrackerMixin, projects_admin.ProjectAdmin):
-    """The projects' admin with the step the project puts its host at."""
+    """The projects' admin with the step the project puts its host at, and a cancellation
+    that closes the project's entries with it."""
 
     def flow_step(self, obj: Project) -> FlowStep:
         return project_flow_step(obj)
+
+    # The projects app cannot reach the entries: its own action would leave them open.
+    @admin.action(description=_("Cancel…"), location=EVERYWHERE)
+    def cancel(self, request, queryset):
+        return run_with_form(
+            self,
+            request,
+            queryset,
+            ProjectCancelForm,
+            action="cancel",
+            title=_("Cancel the project"),
+            intro=_(
+                "A cancelled project cannot be reopened; the host can start a new one. Its open "
+                "entries are declined and their interviews cancelled, its placements still "
+                "preparing end early with their start orientation, and each student is told. "
+                "A project whose internship is under way cannot be cancelled."
+            ),
+            call=lambda project, data: services.project_cancel_with_entries(
+                project=project, actor=request.user, reason=data["reason"]
+            ),
+            done=_("“%(object)s” is cancelled."),
+        )

@@ -14,12 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.workflow import InvalidTransition, TransitionNotAllowed
-from applicants.models import Placement
-from applicants.services import placement_activate, placement_complete, placement_end_early
+from applicants.models import Application, Placement
+from applicants.services import (
+    application_reject,
+    placement_activate,
+    placement_complete,
+    placement_end_early,
+)
 from notifications.services import Recipient, localized, notify
 from programs.models import Region
 from programs.selectors import is_coordinator_of
+from projects.models import Project
 from projects.selectors import is_host_member, project_members
+from projects.services import project_cancel
 
 from .models import (
     CoordinatorProfile,
@@ -444,6 +451,82 @@ def placement_finish(
             placement = placement_complete(placement=placement, actor=actor)
         survey_send_for(placement=placement)
     return placement
+
+
+# Cancelling a project with its entries ----------------------------------------------------
+
+cancel_log = logging.getLogger("coordinators.project_cancel")
+
+
+def project_cancel_with_entries(*, project: Project, actor: User, reason: str) -> Project:
+    """Cancel a published or closed project and close its entries with it, in one transaction.
+
+    The project moves through projects.services.project_cancel, whose rules on who may cancel
+    and when apply. Each open entry (submitted, screening, interviewing, offered) is declined
+    with the reason "project_cancelled" through application_reject: its interviews are
+    cancelled (a scheduled one's invitation with a CANCEL) and the student is told that the
+    project was cancelled. Each placement still preparing ends early through placement_finish
+    (its start orientation is cancelled the same way), and its student is told the same.
+    Finished entries and placements stay as they are. `reason` goes into every history row
+    and to the people told.
+    Raises TransitionNotAllowed (the actor), InvalidTransition (the project's state, or one of
+    its placements already running: the project is under way, end that placement first),
+    ValueError without a reason. When it raises, nothing has changed and nothing is sent.
+    """
+    if not reason.strip():
+        raise ValueError("a reason is required")
+    with transaction.atomic():
+        project = project_cancel(project=project, actor=actor, reason=reason)
+        # Locked in a fixed order, so a student's withdrawal or acceptance waits for this.
+        entries = list(
+            Application.objects.select_for_update()
+            .filter(project=project, status__in=Application.ACTIVE_STATES)
+            .order_by("pk")
+        )
+        for application in entries:
+            application_reject(
+                application=application,
+                actor=actor,
+                reason=Application.DeclineReason.PROJECT_CANCELLED,
+                message=reason,
+            )
+        placements = list(
+            Placement.objects.select_for_update(of=("self",))
+            .filter(
+                application__project=project,
+                status__in=[Placement.Status.PREPARING, Placement.Status.ACTIVE],
+            )
+            .order_by("pk")
+        )
+        for placement in placements:
+            if placement.status == Placement.Status.ACTIVE:
+                # An intern is at work: the project is under way, which no cancel undoes.
+                raise InvalidTransition(f"project {project.pk} has a placement under way")
+            placement = placement_finish(
+                placement=placement, actor=actor, ended_early_reason=reason
+            )
+            application = placement.application
+            notify(
+                event="application_project_cancelled",
+                recipients=[Recipient.of(application.student)],
+                context={
+                    "application_id": application.pk,
+                    "project_id": project.pk,
+                    "project_title": project.title,
+                    "student_name": str(application.student),
+                    "message": reason,
+                    "placement": True,
+                },
+                dedupe_key=f"application:{application.pk}:project_cancelled",
+            )
+    cancel_log.info(
+        "project %s cancelled by user %s: %d entries declined, %d placements ended",
+        project.pk,
+        actor.pk,
+        len(entries),
+        len(placements),
+    )
+    return project
 
 
 def survey_send_for(*, placement: Placement) -> list[SurveyResponse]:

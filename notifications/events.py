@@ -38,6 +38,7 @@ EVENTS: dict[str, Event] = {
         Event("application_interviewing", _("Invitation to an interview")),
         Event("application_offered", _("An offer for my entry")),
         Event("application_rejected", _("Decision on my entry")),
+        Event("application_project_cancelled", _("A project I entered was cancelled")),
         Event("application_withdrawn", _("A student withdrew an entry")),
         Event("offer_declined", _("A student declined an offer")),
         Event("application_accepted", _("Mutual agreement reached")),

@@ -47,7 +47,9 @@ EXPECTED = {
         # ... and offer after screening alone (an interview held outside the platform).
         "screening -> interviewing, offered, rejected, withdrawn",
         "interviewing -> offered, rejected, withdrawn",
-        "offered -> accepted, offer_declined, withdrawn",
+        # The host side withdraws an offer (rejected), as when the whole project is cancelled
+        # (coordinators.services.project_cancel_with_entries).
+        "offered -> accepted, offer_declined, withdrawn, rejected",
     ),
     # proposed → scheduled → completed, or cancelled, no_show.
     Interview: moves(

@@ -630,3 +630,13 @@ def test_an_accepted_entry_is_at_step_seven_with_no_host_action(
     assert response.context["step"] == 7
     assert response.context["actions"] == []
     assert response.context["propose_form"] is None
+
+
+def test_the_decline_forms_do_not_offer_the_project_cancelled_reason():
+    from applicants.admin import DeclineForm
+    from applicants.forms_host import EntryDeclineForm
+
+    for form in (EntryDeclineForm(), DeclineForm()):
+        values = [value for value, _label in form.fields["reason"].choices]
+        assert Application.DeclineReason.PROJECT_CANCELLED not in values
+        assert Application.DeclineReason.CAPACITY in values

@@ -12,8 +12,9 @@ from accounts.workflow import InvalidTransition, TransitionNotAllowed
 from applicants import services
 from applicants.models import Application, Interview, Placement
 from notifications.models import Notification
+from projects import services as project_services
 from projects.models import Project
-from tests.factories import HostMemberFactory, StudentFactory, UserFactory
+from tests.factories import CoordinatorFactory, HostMemberFactory, StudentFactory, UserFactory
 from tests.flow import application_in, interview_in, placement_in, project_in
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +161,92 @@ def test_reject_records_reason_message_and_who():
     assert application.declined_by == member
     with pytest.raises(ValueError):
         services.application_reject(application=application, actor=member, reason="nonsense")
+
+
+@pytest.mark.parametrize("source", sorted(Application.ACTIVE_STATES))
+def test_the_regions_coordinator_may_decline_an_entry_and_another_regions_may_not(source):
+    application, _student, _member, coordinator = application_in(source)
+    with pytest.raises(TransitionNotAllowed):
+        services.application_reject(
+            application=application, actor=CoordinatorFactory(), reason="fit"
+        )
+    application.refresh_from_db()
+    assert application.status == source
+    services.application_reject(application=application, actor=coordinator, reason="fit")
+    application.refresh_from_db()
+    assert (application.status, application.declined_by) == (A.REJECTED, coordinator)
+    change = application.status_changes.last()
+    assert (change.from_status, change.actor) == (source, coordinator)
+
+
+def test_the_host_withdraws_an_offer_and_the_student_is_told(django_capture_on_commit_callbacks):
+    application, student, member, _ = application_in(A.OFFERED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_reject(
+            application=application, actor=member, reason="other", message="事情が変わりました"
+        )
+    application.refresh_from_db()
+    assert application.status == A.REJECTED
+    assert application.status_changes.last().from_status == A.OFFERED
+    (row,) = Notification.objects.filter(
+        recipient=student,
+        channel="email",
+        event__in=["application_rejected", "application_project_cancelled"],
+    )
+    assert row.event == "application_rejected"
+    # Once declined, the offer cannot be accepted any more.
+    with pytest.raises(InvalidTransition):
+        services.application_accept(application=application, actor=student)
+
+
+def test_the_project_cancelled_reason_is_refused_while_the_project_is_open():
+    application, _student, member, coordinator = application_in(A.INTERVIEWING)
+    for actor in (member, coordinator):
+        with pytest.raises(InvalidTransition):
+            services.application_reject(
+                application=application, actor=actor, reason="project_cancelled"
+            )
+    application.refresh_from_db()
+    assert (application.status, application.decline_reason) == (A.INTERVIEWING, "")
+    assert application.status_changes.last().to_status == A.INTERVIEWING
+    assert not Notification.objects.filter(
+        event__in=["application_rejected", "application_project_cancelled"]
+    ).exists()
+    assert "project_cancelled" not in dict(Application.CHOSEN_DECLINE_REASONS)
+    assert set(dict(Application.CHOSEN_DECLINE_REASONS)) == set(
+        Application.DeclineReason.values
+    ) - {"project_cancelled"}
+
+
+def test_an_entry_of_a_cancelled_project_is_told_the_project_was_cancelled(
+    django_capture_on_commit_callbacks,
+):
+    interview, student, _member, coordinator = interview_in(I.SCHEDULED)
+    application = interview.application
+    project_services.project_cancel(
+        project=application.project, actor=coordinator, reason="受入中止"
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_reject(
+            application=application,
+            actor=coordinator,
+            reason="project_cancelled",
+            message="受入中止",
+        )
+    application.refresh_from_db()
+    interview.refresh_from_db()
+    assert (application.status, application.decline_reason) == (A.REJECTED, "project_cancelled")
+    assert interview.status == I.CANCELLED
+    rows = Notification.objects.filter(recipient=student, channel="email")
+    assert not rows.filter(event="application_rejected").exists()
+    (told,) = rows.filter(event="application_project_cancelled")
+    assert (told.context["placement"], told.context["message"]) == (False, "受入中止")
+    (cancelled,) = rows.filter(event="interview_cancelled")
+    assert cancelled.context["reason"]["__i18n__"]["en"] == "The project was cancelled"
+    assert cancelled.context["calendar"]["method"] == "CANCEL"
+    subjects = [m.subject for m in _mail_to(student)]
+    assert sum("プロジェクト中止のお知らせ" in s for s in subjects) == 1
 
 
 def _interview_call(target, interview, student, member):

@@ -38,6 +38,11 @@ CONTEXTS = {
     "application_interviewing": APP,
     "application_offered": APP,
     "application_rejected": {**APP, "message": "またのご応募を"},
+    "application_project_cancelled": {
+        **APP,
+        "message": "受入体制が整わず <中止> & お詫び",
+        "placement": True,
+    },
     "application_withdrawn": APP,
     "offer_declined": APP,
     "application_accepted": {**APP, "placement_id": 9},

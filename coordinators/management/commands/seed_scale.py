@@ -974,7 +974,9 @@ class ScaleSeeder:
             }
             if status == S.REJECTED:
                 row.update(
-                    decline_reason=rng.choice(Application.DeclineReason.values),
+                    decline_reason=rng.choice(
+                        [v for v, _label in Application.CHOSEN_DECLINE_REASONS]
+                    ),
                     decline_message="今回はご期待に沿えない結果となりました。",
                     declined_by_id=project.owner,
                 )
