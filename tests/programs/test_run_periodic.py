@@ -123,6 +123,7 @@ def test_unknown_task_name_is_logged_not_fatal(clock, caplog):
     assert "no task registered as 'nowhere.tasks.nothing'" in caplog.text
 
 
+@pytest.mark.django_db  # importing the tasks runs Celery's Django fixup, which checks models
 def test_every_task_of_the_beat_schedule_is_registered():
     app.loader.import_default_modules()
     missing = [

@@ -474,7 +474,7 @@ def test_decline_asks_for_a_reason_from_the_list_and_a_message(client):
 
     page = run_action(client, ENTRIES, "decline", screening, accepted)
     assert set(page.context["form"].fields["reason"].choices) == set(
-        Application.DeclineReason.choices
+        Application.CHOSEN_DECLINE_REASONS
     )
     wrong = run_action(client, ENTRIES, "decline", screening, accepted, reason="nonsense")
     assert "reason" in wrong.context["form"].errors

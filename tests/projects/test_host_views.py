@@ -163,6 +163,17 @@ def test_bad_input_shows_a_translated_error_next_to_the_field_and_keeps_the_rest
     assert not Project.objects.exists()
     error = " ".join(response.context["form"].errors[field])
     assert any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in error)
+    # Next to the field, and tied to it for screen readers.
+    assert f'aria-describedby="id_{field}_error"' in html
+    assert f'<div id="id_{field}_error" class="invalid-feedback">' in html
+
+
+def test_an_empty_choice_reads_in_japanese(client):
+    member = HostMemberFactory()
+    organization = member.host_memberships.get().organization
+    client.force_login(member)
+    html = client.get(f"/host/organizations/{organization.pk}/projects/new/").content.decode()
+    assert "- 選択してください -" in html and "Select an option" not in html
 
 
 def test_changes_requested_comment_is_shown_and_resubmission_makes_version_two(client):
