@@ -220,6 +220,8 @@ def orientation_cancel(
             .select_related("application__project__region", "application__student")
             .get(pk=orientation.placement_id)
         )
+        # The placement first, then the orientation: the order every service here locks in.
+        Placement.objects.select_for_update().filter(pk=orientation.placement_id).first()
         orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
         if not is_coordinator_of(actor, placement.application.project.region_id):
             raise TransitionNotAllowed(f"{actor} does not coordinate this placement")
@@ -427,10 +429,18 @@ def placement_finish(
 
     Ending early also cancels a start orientation not held yet and still to come, so its
     invitation leaves everyone's calendar (the early end's reason stays in the placement's
-    history; the attendees see a neutral one). Raises InvalidTransition, TransitionNotAllowed
-    (from the placement's services).
+    history; the attendees see a neutral one). The surveys ask about an internship that took
+    place: a placement ended before it started (still preparing) gets none. Raises
+    InvalidTransition, TransitionNotAllowed (from the placement's services).
     """
     with transaction.atomic():
+        # The placement is locked first, as everywhere here (placement, then orientation).
+        status = (
+            Placement.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=placement.pk)
+        )
+        started = status != Placement.Status.PREPARING
         if ended_early_reason:
             placement = placement_end_early(
                 placement=placement, actor=actor, reason=ended_early_reason
@@ -449,7 +459,8 @@ def placement_finish(
                 )
         else:
             placement = placement_complete(placement=placement, actor=actor)
-        survey_send_for(placement=placement)
+        if started:
+            survey_send_for(placement=placement)
     return placement
 
 

@@ -163,6 +163,9 @@ def test_cancelling_a_project_closes_every_open_entry_and_tells_each_student_onc
     django_capture_on_commit_callbacks,
 ):
     world = _world()
+    # Active surveys ask about internships that took place: the cancelled one gets none.
+    Survey.objects.create(title="終了アンケート", audience=Survey.Audience.STUDENT)
+    Survey.objects.create(title="受入アンケート", audience=Survey.Audience.HOST)
     project, member, coordinator = world["project"], world["member"], world["coordinator"]
     entries = world["entries"]
     scheduled, proposed = world["scheduled"], world["proposed"]
