@@ -1,6 +1,7 @@
 """Writes for step 6: entries, interviews, mutual agreement and the placement it creates."""
 
 import logging
+import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -497,8 +498,10 @@ def interview_request_new_slots(*, interview: Interview, actor: User, note: str 
     """The time no longer works: back to proposing.
 
     The participants get the CANCEL of the invitation (same UID, higher SEQUENCE), so the
-    old time leaves their calendars; the time picked next comes as a new REQUEST.
-    Raises InvalidTransition, TransitionNotAllowed.
+    old time leaves their calendars. The interview then takes a new UID: the time picked
+    next comes as a new invitation, which calendars would ignore under a UID they saw
+    cancelled (as a rescheduled orientation does). Raises InvalidTransition,
+    TransitionNotAllowed.
     """
 
     def stamp(obj: Interview) -> None:
@@ -525,6 +528,9 @@ def interview_request_new_slots(*, interview: Interview, actor: User, note: str 
             ),
             dedupe_key=f"interview:{interview.pk}:unscheduled:{interview.calendar_sequence}",
         )
+        # The SEQUENCE keeps rising under the new UID, so every dedupe key stays new.
+        interview.calendar_uid = uuid.uuid4()
+        interview.save(update_fields=["calendar_uid"])
     return interview
 
 

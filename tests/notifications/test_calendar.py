@@ -31,7 +31,7 @@ def _vevent(cal):
     return next(iter(cal.walk("VEVENT")))
 
 
-def test_schedule_change_and_cancel_send_invitations_with_one_uid(
+def test_schedule_change_and_cancel_send_invitations_under_their_uids(
     django_capture_on_commit_callbacks,
 ):
     interview, student, member, _ = interview_in(Interview.Status.PROPOSED)
@@ -54,7 +54,11 @@ def test_schedule_change_and_cancel_send_invitations_with_one_uid(
     # Booked, the old time withdrawn, booked again, cancelled.
     assert [str(cal["method"]) for cal, _ in invites] == ["REQUEST", "CANCEL", "REQUEST", "CANCEL"]
     events = [_vevent(cal) for cal, _ in invites]
-    assert {str(e["uid"]) for e in events} == {f"interview-{interview.calendar_uid}@jissen"}
+    uids = [str(e["uid"]) for e in events]
+    # A change keeps the UID (booked → withdrawn; booked again → cancelled); the time booked
+    # after a withdrawal is a new invitation under a new UID, which calendars do not ignore.
+    assert uids[0] == uids[1] and uids[2] == uids[3] and uids[1] != uids[2]
+    assert uids[3] == f"interview-{interview.calendar_uid}@jissen"
     sequences = [int(e["sequence"]) for e in events]
     assert sequences == sorted(sequences) and len(set(sequences)) == 4
     assert [str(e["status"]) for e in events] == [
@@ -75,6 +79,7 @@ def test_asking_for_new_times_withdraws_the_invitation_from_every_calendar(
     interview, student, member, _ = interview_in(Interview.Status.SCHEDULED)
     booked_at = interview.starts_at
     booked = interview.calendar_sequence
+    booked_uid = interview.calendar_uid
     with django_capture_on_commit_callbacks(execute=True):
         services.interview_request_new_slots(
             interview=interview, actor=student, note="試験と重なりました"
@@ -82,6 +87,7 @@ def test_asking_for_new_times_withdraws_the_invitation_from_every_calendar(
     interview.refresh_from_db()
     assert interview.status == Interview.Status.PROPOSED
     assert interview.calendar_sequence == booked + 1
+    assert interview.calendar_uid != booked_uid  # the next booking is a new invitation
     last = interview.status_changes.last()
     assert (last.from_status, last.to_status, last.actor) == ("scheduled", "proposed", student)
     assert sorted(message.to[0] for message in mail.outbox) == sorted([student.email, member.email])
@@ -89,7 +95,7 @@ def test_asking_for_new_times_withdraws_the_invitation_from_every_calendar(
         ((cal, mimetype),) = _invites(person.email)
         event = _vevent(cal)
         assert str(cal["method"]) == "CANCEL" and "method=CANCEL" in mimetype
-        assert str(event["uid"]) == f"interview-{interview.calendar_uid}@jissen"
+        assert str(event["uid"]) == f"interview-{booked_uid}@jissen"
         assert int(event["sequence"]) == booked + 1
         assert event.decoded("dtstart") == booked_at.replace(microsecond=0)
     assert "試験と重なりました" in mail.outbox[0].body
