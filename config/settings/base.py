@@ -354,7 +354,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis (the embedded default), a cache on disk: the web process, the in-process
+    # beat of `make run` (run_periodic) and several gunicorn workers share it, so a change
+    # made in one drops the cached pages, lists and counters of all. Memory per process would
+    # keep each one's stale copies until they expire.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR", default=str(BASE_DIR / ".cache")),
+        }
+    }
 # Anonymous public pages (projects/page_cache.py) are cached whole and dropped when the data
 # they show changes; this bounds how long a change made around the models (a bulk UPDATE,
 # seed_scale) can stay visible. 0 turns the cache off.

@@ -148,3 +148,35 @@ def test_cached_sessions_spare_the_session_query_and_survive_a_cache_outage(clie
     with CaptureQueriesContext(connection) as fallback:
         assert client.get("/notifications/").status_code == 200
     assert [q for q in fallback.captured_queries if "django_session" in q["sql"]]
+
+
+def test_embedded_default_shares_its_cache_between_processes(tmp_path):
+    """Without Redis, what one process drops (run_periodic publishing a project) is gone for
+    the web process too: the cache is a folder, not each process's memory."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EMAIL_URL", "CELERY_"))
+    }
+    env["CACHE_DIR"] = str(tmp_path / "cache")
+    setup = (
+        "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE']='config.settings.local'; "
+        "django.setup(); from django.core.cache import cache; "
+    )
+
+    def run(code: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", setup + code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    run("cache.set('public-pages:version', 'v1', None)")
+    assert run("print(cache.get('public-pages:version'))") == "v1"
+    run("cache.delete('public-pages:version')")
+    assert run("print(cache.get('public-pages:version'))") == "None"
