@@ -80,14 +80,18 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def email_suppressed(*, email: str, event: str) -> bool:
+    """Whether an address without an account has stopped this kind of email (its signed
+    link): the pages that answer a visitor's request say so instead of "we have sent"."""
+    return EmailSuppression.objects.filter(email=normalise_email(email), event=event).exists()
+
+
 def _email_wanted(recipient: Recipient, event: str) -> bool:
     spec = EVENTS.get(event)
     if spec is not None and not spec.optional:
         return True
     if recipient.user_id is None:
-        return not EmailSuppression.objects.filter(
-            email=normalise_email(recipient.email), event=event
-        ).exists()
+        return not email_suppressed(email=recipient.email, event=event)
     pref = NotificationPreference.objects.filter(user_id=recipient.user_id, event=event).first()
     return pref is None or pref.email_enabled
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from notifications.services import email_suppressed
+
 from . import selectors, services
 from .files import PDF_CONTENT_TYPE, PDF_MAGIC, is_pdf, pamphlet_download_name
 from .forms import InquiryForm, PamphletRequestForm
@@ -223,6 +225,9 @@ class GuardedFormView(FormView):
     the rate limit with the form as typed; otherwise calls `submit` and redirects."""
 
     rate_scope: str
+    # The email that answers the request: when its address has stopped that kind (the link in
+    # an earlier one), the thank-you page says no email was sent (`?unsent=1`).
+    answer_event: str
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
@@ -237,7 +242,10 @@ class GuardedFormView(FormView):
             response.status_code = 429
             return response
         self.submit(form.cleaned_data)
-        return HttpResponseRedirect(self.get_success_url())
+        url = self.get_success_url()
+        if email_suppressed(email=email, event=self.answer_event):
+            url += "?unsent=1"
+        return HttpResponseRedirect(url)
 
     def submit(self, data: dict) -> None:
         raise NotImplementedError
@@ -248,6 +256,7 @@ class PamphletRequestCreateView(GuardedFormView):
     form_class = PamphletRequestForm
     success_url = reverse_lazy("programs:pamphlet-request-done")
     rate_scope = "pamphlet"
+    answer_event = "pamphlet_requested"
 
     def submit(self, data: dict) -> None:
         language = _request_language(self.request)
@@ -266,7 +275,15 @@ class PamphletRequestCreateView(GuardedFormView):
         )
 
 
-class PamphletRequestDoneView(TemplateView):
+class _DoneView(TemplateView):
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "unsent": self.request.GET.get("unsent") == "1",
+        }
+
+
+class PamphletRequestDoneView(_DoneView):
     template_name = "programs/pamphlet_request_done.html"
 
 
@@ -275,6 +292,7 @@ class InquiryCreateView(GuardedFormView):
     form_class = InquiryForm
     success_url = reverse_lazy("programs:inquiry-done")
     rate_scope = "inquiry"
+    answer_event = "inquiry_acknowledged"
 
     def get_initial(self):
         initial = super().get_initial()
@@ -296,5 +314,5 @@ class InquiryCreateView(GuardedFormView):
         )
 
 
-class InquiryDoneView(TemplateView):
+class InquiryDoneView(_DoneView):
     template_name = "programs/inquiry_done.html"

@@ -29,6 +29,7 @@ from accounts.admin import (
 )
 from accounts.models import User
 from accounts.roles import is_programme_staff
+from notifications.services import email_suppressed
 from programs.admin import RegionScopedAdminMixin
 from programs.selectors import regions_coordinated_by
 
@@ -265,6 +266,7 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Record outcome: proceed (invite the host)"), location=EVERYWHERE)
     def record_proceed(self, request, queryset):
+        pending = list(queryset.exclude(outcome=IntakeInterview.Outcome.PROCEED))
         self._record(
             request,
             queryset,
@@ -274,6 +276,21 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                 "has been sent an invitation."
             ),
         )
+        # A contact who stopped invitations (the link in an earlier one) gets none: say so.
+        for intake in pending:
+            intake.refresh_from_db(fields=["outcome"])
+            if intake.outcome == IntakeInterview.Outcome.PROCEED and email_suppressed(
+                email=intake.contact_email, event="host_invited"
+            ):
+                text = gettext(
+                    "“%(object)s”: no invitation email went to %(email)s, which has asked not "
+                    "to receive invitations. Please contact them directly."
+                )
+                self.message_user(
+                    request,
+                    text % {"object": intake, "email": intake.contact_email},
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("Record outcome: on hold"), location=EVERYWHERE)
     def record_hold(self, request, queryset):

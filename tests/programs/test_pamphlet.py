@@ -450,3 +450,22 @@ def test_staff_get_the_lead_when_the_region_has_no_coordinator(
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/pamphlet/request/", _request_data(RegionFactory()))
     assert staff.email in [m.to[0] for m in mail.outbox]
+
+
+def test_a_request_from_an_address_that_stopped_the_links_says_none_was_sent(
+    client, django_capture_on_commit_callbacks
+):
+    from notifications.models import EmailSuppression
+
+    region = RegionFactory()
+    EmailSuppression.objects.create(email="sato@farm.example.jp", event="pamphlet_requested")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/pamphlet/request/", _request_data(region), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith("?unsent=1")
+    assert PamphletRequest.objects.count() == 1  # the lead still reaches the coordinators
+    assert not [m for m in mail.outbox if "sato@farm.example.jp" in m.to]
+    assert "送っていません" in html and "お送りしました" not in html
+    # Without the stop, the usual thanks.
+    other = client.post("/pamphlet/request/", _request_data(region, email="new@farm.example.jp"))
+    assert "unsent" not in other.url

@@ -309,3 +309,21 @@ def test_inquiry_kind_can_be_chosen_by_the_link(client):
     html = client.get("/contact/?kind=municipality").content.decode()
     checked = re.findall(r'<input type="radio"[^>]*value="(\w+)"[^>]*checked', html)
     assert checked == ["municipality"]
+
+
+@pytest.mark.usefixtures("_fresh_rate_limits")
+def test_an_inquiry_from_an_address_that_stopped_confirmations_says_none_was_sent(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from notifications.models import EmailSuppression
+    from programs.models import Inquiry
+
+    EmailSuppression.objects.create(email="tanaka@mokko.example.jp", event="inquiry_acknowledged")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/contact/", _inquiry_data(RegionFactory()), follow=True)
+    assert response.redirect_chain[-1][0].endswith("?unsent=1")
+    assert Inquiry.objects.count() == 1
+    assert not [m for m in mail.outbox if "tanaka@mokko.example.jp" in m.to]
+    assert "送っていません" in response.content.decode()

@@ -181,3 +181,22 @@ def test_the_invitation_is_written_in_the_contacts_language(
     (email,) = mail.outbox
     assert greeting in email.subject.lower()
     assert Notification.objects.get(event="host_invited").language == language
+
+
+def test_the_coordinator_is_told_when_the_contact_stopped_invitations(client):
+    from notifications.models import EmailSuppression
+
+    intake, _coordinator = intake_in(Outcome.PENDING)
+    EmailSuppression.objects.create(email=intake.contact_email, event="host_invited")
+    client.force_login(StaffFactory())
+    response = client.post(
+        "/admin/projects/intakeinterview/",
+        {"action": "record_proceed", "_selected_action": [intake.pk]},
+        follow=True,
+    )
+    texts = [str(m) for m in response.context["messages"]]
+    assert any(intake.contact_email in t and "招待" in t for t in texts), texts
+    intake.refresh_from_db()
+    assert intake.outcome == Outcome.PROCEED
+    assert Notification.objects.get(event="host_invited").status == "skipped"
+    assert mail.outbox == []
