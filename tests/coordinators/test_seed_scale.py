@@ -18,7 +18,14 @@ from applicants.models import (
 from coordinators.management.commands.seed_scale import DOMAIN, PASSWORD, SMALL
 from coordinators.services import COORDINATOR_GROUP
 from programs.models import Region, Term
-from projects.models import HostMembership, HostOrganization, Project, ProjectStatusChange
+from projects.models import (
+    HostMembership,
+    HostOrganization,
+    IntakeInterview,
+    IntakeInterviewStatusChange,
+    Project,
+    ProjectStatusChange,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +102,11 @@ def test_each_status_ends_its_history(seeded):
         last = history.objects.filter(**{fk: OuterRef("pk")}).order_by("-created_at", "-id")
         rows = model.objects.annotate(last=Subquery(last.values("to_status")[:1]))
         assert not rows.exclude(status=F("last")).exists(), model.__name__
+    # Each intake's outcome has its decision row too.
+    last = IntakeInterviewStatusChange.objects.filter(intake=OuterRef("pk")).order_by("-id")
+    intakes = IntakeInterview.objects.annotate(last=Subquery(last.values("to_status")[:1]))
+    assert intakes.exists()
+    assert not intakes.exclude(outcome=F("last")).exists()
 
 
 def test_accounts_log_in_with_the_published_password(seeded, client):

@@ -38,6 +38,7 @@ from projects.models import (
     HostMembership,
     HostOrganization,
     IntakeInterview,
+    IntakeInterviewStatusChange,
     Project,
     ProjectStatusChange,
     ProjectVersion,
@@ -365,6 +366,7 @@ def delete_scale_data() -> int:
         ProjectVersion.objects.filter(project__in=projects),
         Project.themes.through.objects.filter(project__in=projects),
         projects,
+        IntakeInterviewStatusChange.objects.filter(intake__organization__in=hosts),
         IntakeInterview.objects.filter(organization__in=hosts),
         HostMembership.objects.filter(Q(organization__in=hosts) | Q(user__in=users)),
         hosts,
@@ -632,7 +634,26 @@ class ScaleSeeder:
                     }
                 )
         self.loader.load(HostOrganization, organizations)
+        # Each intake proceeded, as its decision row says (who, when, from, to).
+        for intake_id, intake in zip(
+            self.loader.ids(IntakeInterview, len(intakes)), intakes, strict=True
+        ):
+            intake["id"] = intake_id
         self.loader.load(IntakeInterview, intakes)
+        self.loader.load(
+            IntakeInterviewStatusChange,
+            [
+                {
+                    "intake_id": intake["id"],
+                    "actor_id": intake["coordinator_id"],
+                    "from_status": IntakeInterview.Outcome.PENDING,
+                    "to_status": IntakeInterview.Outcome.PROCEED,
+                    "note": "",
+                    "created_at": intake["decided_at"],
+                }
+                for intake in intakes
+            ],
+        )
         self.owner_of = {}
         for membership, user_id in zip(memberships, self.users(members), strict=True):
             membership["user_id"] = user_id
