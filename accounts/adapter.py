@@ -89,6 +89,22 @@ class LoginSlowdown:
             cache.delete_many([self.account_key, f"{self.account_key}:last"])
 
 
+def client_ip(request) -> str:
+    """The client's address. Behind N trusted proxies (settings.TRUSTED_PROXY_COUNT, which
+    allauth's ALLAUTH_TRUSTED_PROXY_COUNT follows) it is the Nth address from the right of
+    X-Forwarded-For; the left part can be forged."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_address(request: HttpRequest, adapter) -> str | None:
     """The client's address as allauth's rate limits see it (ALLAUTH_TRUSTED_PROXY_COUNT /
     ALLAUTH_TRUSTED_CLIENT_IP_HEADER apply); an IPv6 address counts by its network prefix."""
@@ -111,12 +127,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's address (TRUSTED_PROXY_COUNT applies); a request with fewer forwarded
         addresses than trusted proxies did not come through them all, and counts by its own
-        peer address, as the forms' rate limits do (programs.views.client_ip), instead of
-        allauth's ImproperlyConfigured answering 500."""
+        peer address, as the forms' rate limits do (`client_ip`), instead of allauth's
+        ImproperlyConfigured answering 500."""
         try:
             return super().get_client_ip(request)
         except ImproperlyConfigured:
-            return request.META.get("REMOTE_ADDR") or super().get_client_ip(request)
+            return client_ip(request)
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # Once allauth's lockout (ACCOUNT_RATE_LIMITS["login_failed"]) applies, its own

@@ -16,12 +16,12 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 from django.utils.functional import cached_property
 
+from config.cache import cached as config_cached
 from config.cache import current_versions, drop_now_and_on_commit
 
 VERSION_KEY = "admin-lists:version"
@@ -29,7 +29,6 @@ PREFIX = "admin-lists"
 # Saves that change nothing a list shows.
 IGNORED_MODELS = frozenset({"sessions.session"})
 SIGN_IN_FIELDS = frozenset({"last_login"})
-_MISSING = object()
 
 
 def data_version() -> str:
@@ -73,13 +72,7 @@ def key_for(kind: str, queryset, *extra: object, version: str) -> str | None:
 
 def cached(key: str | None, compute: Callable):
     """`compute()`, or what it gave under `key` in this version."""
-    if key is None:
-        return compute()
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, settings.ADMIN_LIST_CACHE_TIMEOUT)
-    return value
+    return config_cached(key, compute, settings.ADMIN_LIST_CACHE_TIMEOUT)
 
 
 class CachedCountPaginator(Paginator):
@@ -98,16 +91,13 @@ class CachedCountPaginator(Paginator):
 
 
 def _saved(sender, raw=False, update_fields=None, **kwargs) -> None:
-    if raw or sender._meta.label_lower in IGNORED_MODELS:
-        return
-    if update_fields is not None and set(update_fields) <= SIGN_IN_FIELDS:
+    if raw or (update_fields is not None and set(update_fields) <= SIGN_IN_FIELDS):
         return
     invalidate()
 
 
 def _deleted(sender, **kwargs) -> None:
-    if sender._meta.label_lower not in IGNORED_MODELS:
-        invalidate()
+    invalidate()
 
 
 def _relation_changed(sender, action, **kwargs) -> None:
@@ -116,7 +106,14 @@ def _relation_changed(sender, action, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Called once from AccountsConfig.ready(): every model's writes end the version."""
-    post_save.connect(_saved, dispatch_uid="admin-lists-save")
-    post_delete.connect(_deleted, dispatch_uid="admin-lists-delete")
+    """Called once from AccountsConfig.ready(): every model's writes end the version. Each
+    model is connected by name, so the ignored ones (sessions) keep Django's fast delete."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in IGNORED_MODELS:
+            continue
+        post_save.connect(_saved, sender=model, dispatch_uid=f"admin-lists-save-{label}")
+        post_delete.connect(_deleted, sender=model, dispatch_uid=f"admin-lists-delete-{label}")
     m2m_changed.connect(_relation_changed, dispatch_uid="admin-lists-m2m")

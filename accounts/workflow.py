@@ -48,6 +48,8 @@ class StatusChange(models.Model):
     to_status = models.CharField(_("to"), max_length=32)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    # The parent model's field whose moves these rows record.
+    status_field = "status"
 
     class Meta:
         abstract = True
@@ -66,7 +68,7 @@ class StatusChange(models.Model):
         for field in cls._meta.concrete_fields:
             if field.many_to_one and field.name != "changed_by":
                 try:
-                    choices = field.related_model._meta.get_field("status").flatchoices
+                    choices = field.related_model._meta.get_field(cls.status_field).flatchoices
                 except FieldDoesNotExist:
                     continue
                 return str(dict(choices).get(value, value))

@@ -17,11 +17,10 @@ and the views look it up only after their access checks have passed.
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.safestring import SafeString
 
-from config.cache import current_versions, drop_now_and_on_commit
+from config.cache import cached, current_versions, drop_now_and_on_commit
 
 SHARED_VERSION_KEY = "entry-lists:version:shared"
 HTML_PREFIX = "entry-lists:html"
@@ -49,13 +48,7 @@ def cached_html(key: str | None, render: Callable[[], SafeString]) -> SafeString
     """The fragment stored under `key`, rendered and stored when missing. `render` is a
     template's output, escaped and marked safe by the template engine; the cache pickles it
     whole, so the stored fragment comes back as the same SafeString."""
-    if key is None:
-        return render()
-    html = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, settings.ENTRY_LIST_CACHE_TIMEOUT)
-    return html
+    return cached(key, render, settings.ENTRY_LIST_CACHE_TIMEOUT)
 
 
 def drop_students(student_ids: Iterable[int]) -> None:

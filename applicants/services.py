@@ -57,7 +57,8 @@ def _host_recipients(project: Project) -> list[Recipient]:
     return out
 
 
-def _context(application: Application, **extra) -> dict:
+def entry_context(application: Application, **extra) -> dict:
+    """What every email about an entry is told: the entry, its project and its student."""
     return {
         "application_id": application.pk,
         "project_id": application.project_id,
@@ -107,13 +108,13 @@ def application_submit(
         notify(
             event="application_received",
             recipients=[Recipient.of(student)],
-            context=_context(application),
+            context=entry_context(application),
             dedupe_key=f"application:{application.pk}:submitted",
         )
         notify(
             event="application_new",
             recipients=_host_recipients(locked),
-            context=_context(application),
+            context=entry_context(application),
             dedupe_key=f"application:{application.pk}:new",
         )
     return application
@@ -186,7 +187,7 @@ def _host_move(
         notify(
             event=event,
             recipients=[Recipient.of(application.student)],
-            context=_context(application, **extra),
+            context=entry_context(application, **extra),
             dedupe_key=f"application:{application.pk}:{target}",
         )
     return application
@@ -257,7 +258,7 @@ def application_reject(
         notify(
             event=event,
             recipients=[Recipient.of(application.student)],
-            context=_context(application, message=message, **context),
+            context=entry_context(application, message=message, **context),
             dedupe_key=f"application:{application.pk}:rejected",
         )
         _interviews_end_with_entry(application, actor=actor, reason=ended)
@@ -280,7 +281,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
         notify(
             event="application_withdrawn",
             recipients=_host_recipients(application.project),
-            context=_context(application),
+            context=entry_context(application),
             dedupe_key=f"application:{application.pk}:withdrawn",
         )
         _interviews_end_with_entry(
@@ -307,7 +308,7 @@ def application_decline_offer(
         notify(
             event="offer_declined",
             recipients=_host_recipients(application.project),
-            context=_context(application),
+            context=entry_context(application),
             dedupe_key=f"application:{application.pk}:offer_declined",
         )
         _interviews_end_with_entry(
@@ -342,7 +343,7 @@ def application_accept(*, application: Application, actor: User) -> Placement:
         notify(
             event="application_accepted",
             recipients=[Recipient.of(application.student), *_host_recipients(project)],
-            context=_context(application, placement_id=placement.pk),
+            context=entry_context(application, placement_id=placement.pk),
             dedupe_key=f"application:{application.pk}:accepted",
         )
     return placement
@@ -413,7 +414,7 @@ def interview_propose(
         notify(
             event="interview_proposed",
             recipients=[Recipient.of(application.student)],
-            context=_context(application, interview_id=interview.pk),
+            context=entry_context(application, interview_id=interview.pk),
             dedupe_key=f"interview:{interview.pk}:proposed",
         )
     return interview
@@ -482,7 +483,7 @@ def interview_schedule(
         notify(
             event="interview_scheduled",
             recipients=_interview_recipients(interview),
-            context=_context(
+            context=entry_context(
                 interview.application,
                 interview_id=interview.pk,
                 starts_at=interview.starts_at.isoformat(),
@@ -504,8 +505,13 @@ def interview_request_new_slots(*, interview: Interview, actor: User, note: str 
     TransitionNotAllowed.
     """
 
+    cancellation = {}
+
     def stamp(obj: Interview) -> None:
         obj.calendar_sequence += 1
+        cancellation.update(interview_calendar(obj, method="CANCEL"))
+        # The SEQUENCE keeps rising under the new UID, so every dedupe key stays new.
+        obj.calendar_uid = uuid.uuid4()
 
     with transaction.atomic():
         interview = _interview_move(
@@ -519,18 +525,15 @@ def interview_request_new_slots(*, interview: Interview, actor: User, note: str 
         notify(
             event="interview_unscheduled",
             recipients=_interview_recipients(interview),
-            context=_context(
+            context=entry_context(
                 interview.application,
                 interview_id=interview.pk,
                 starts_at=interview.starts_at.isoformat(),
                 note=note,
-                calendar=interview_calendar(interview, method="CANCEL"),
+                calendar=cancellation,
             ),
             dedupe_key=f"interview:{interview.pk}:unscheduled:{interview.calendar_sequence}",
         )
-        # The SEQUENCE keeps rising under the new UID, so every dedupe key stays new.
-        interview.calendar_uid = uuid.uuid4()
-        interview.save(update_fields=["calendar_uid"])
     return interview
 
 
@@ -581,7 +584,7 @@ def interview_cancel(*, interview: Interview, actor: User, reason: str | Promise
         notify(
             event="interview_cancelled",
             recipients=_interview_recipients(interview),
-            context=_context(
+            context=entry_context(
                 interview.application,
                 interview_id=interview.pk,
                 reason=localized(reason) if isinstance(reason, Promise) else reason,
@@ -670,7 +673,7 @@ def placement_complete(*, placement: Placement, actor: User) -> Placement:
                 Recipient.of(placement.application.student),
                 *_host_recipients(placement.application.project),
             ],
-            context=_context(placement.application, placement_id=placement.pk),
+            context=entry_context(placement.application, placement_id=placement.pk),
             dedupe_key=f"placement:{placement.pk}:completed",
         )
     return placement
@@ -897,7 +900,7 @@ def application_remind(*, application: Application, actor: User) -> int:
                 reminders.append(
                     (
                         "pre_assignment_reminder",
-                        _context(application, deadline=deadline.isoformat()),
+                        entry_context(application, deadline=deadline.isoformat()),
                         f"application:{application.pk}:pre_assignment_reminder:{today}",
                     )
                 )
@@ -908,7 +911,7 @@ def application_remind(*, application: Application, actor: User) -> int:
                 reminders.append(
                     (
                         "interview_pick_reminder",
-                        _context(application, interview_id=interview_id),
+                        entry_context(application, interview_id=interview_id),
                         f"interview:{interview_id}:pick_reminder:{today}",
                     )
                 )

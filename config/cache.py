@@ -6,6 +6,7 @@ outage should make the platform slower, never make a login or a form answer 500.
 
 import logging
 import uuid
+from collections.abc import Callable
 
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
@@ -88,3 +89,17 @@ def current_versions(*keys: str) -> list[str]:
                 token = cache.get(key) or token
         tokens.append(token)
     return tokens
+
+
+def cached(key: str | None, compute: Callable, timeout: int):
+    """`compute()`, kept under `key` for `timeout` seconds; a None key (that cache turned
+    off) computes every time. For results that are never None (counts, data, HTML)."""
+    from django.core.cache import cache
+
+    if key is None:
+        return compute()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value

@@ -4,7 +4,6 @@ import csv
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -12,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from config.cache import cached
 from programs.models import Region, Term
 from programs.selectors import regions_coordinated_by
 
@@ -122,14 +122,12 @@ class PipelineBoardView(RegionPageMixin, TemplateView):
         user's (the page's own frame, with its CSRF token, is rendered per request).
         """
         key = selectors.pipeline_cache_key("board-html", self.region, term)
-        stored = cache.get(key) if key else None
-        if stored is not None:
-            return stored
         context = {"board": board, "term": term, "thresholds": self.thresholds}
-        rendered = (render_to_string(self.body_template, context), board.now)
-        if key:
-            cache.set(key, rendered, settings.PIPELINE_CACHE_TIMEOUT)
-        return rendered
+        return cached(
+            key,
+            lambda: (render_to_string(self.body_template, context), board.now),
+            settings.PIPELINE_CACHE_TIMEOUT,
+        )
 
 
 # The funnel chart's geometry, in SVG user units (it scales with the page).

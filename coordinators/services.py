@@ -17,6 +17,7 @@ from accounts.workflow import InvalidTransition, TransitionNotAllowed
 from applicants.models import Application, Placement
 from applicants.services import (
     application_reject,
+    entry_context,
     placement_activate,
     placement_complete,
     placement_end_early,
@@ -58,6 +59,7 @@ COORDINATOR_PERMISSIONS: dict[str, dict[str, str]] = {
         "hostorganization": "vac",
         "hostmembership": "vacd",
         "intakeinterview": "vac",
+        "intakeinterviewstatuschange": "v",
         "theme": "v",
         "project": "vac",
         "projectstatuschange": "v",
@@ -220,9 +222,8 @@ def orientation_cancel(
             .select_related("application__project__region", "application__student")
             .get(pk=orientation.placement_id)
         )
-        # The placement first, then the orientation: the order every service here locks in.
-        Placement.objects.select_for_update().filter(pk=orientation.placement_id).first()
         orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
+        orientation.placement = placement
         if not is_coordinator_of(actor, placement.application.project.region_id):
             raise TransitionNotAllowed(f"{actor} does not coordinate this placement")
         if orientation.held_at is not None:
@@ -275,6 +276,8 @@ def orientation_record(
     if not (student_goals.strip() and host_goals.strip() and coordinator_goals.strip()):
         raise ValueError("the goal sheet needs each party's goals")
     with transaction.atomic():
+        # The placement first, then the orientation: the order every service here locks in.
+        Placement.objects.select_for_update().filter(pk=orientation.placement_id).first()
         orientation = Orientation.objects.select_for_update().get(pk=orientation.pk)
         if orientation.cancelled_at is not None:
             raise InvalidTransition(f"orientation {orientation.pk} is cancelled")
@@ -488,6 +491,17 @@ def project_cancel_with_entries(*, project: Project, actor: User, reason: str) -
         raise ValueError("a reason is required")
     with transaction.atomic():
         project = project_cancel(project=project, actor=actor, reason=reason)
+        placements = list(
+            Placement.objects.select_for_update(of=("self",))
+            .filter(
+                application__project=project,
+                status__in=[Placement.Status.PREPARING, Placement.Status.ACTIVE],
+            )
+            .order_by("pk")
+        )
+        if any(p.status == Placement.Status.ACTIVE for p in placements):
+            # An intern is at work: the project is under way, which no cancel undoes.
+            raise InvalidTransition(f"project {project.pk} has a placement under way")
         # Locked in a fixed order, so a student's withdrawal or acceptance waits for this.
         entries = list(
             Application.objects.select_for_update()
@@ -501,18 +515,7 @@ def project_cancel_with_entries(*, project: Project, actor: User, reason: str) -
                 reason=Application.DeclineReason.PROJECT_CANCELLED,
                 message=reason,
             )
-        placements = list(
-            Placement.objects.select_for_update(of=("self",))
-            .filter(
-                application__project=project,
-                status__in=[Placement.Status.PREPARING, Placement.Status.ACTIVE],
-            )
-            .order_by("pk")
-        )
         for placement in placements:
-            if placement.status == Placement.Status.ACTIVE:
-                # An intern is at work: the project is under way, which no cancel undoes.
-                raise InvalidTransition(f"project {project.pk} has a placement under way")
             placement = placement_finish(
                 placement=placement, actor=actor, ended_early_reason=reason
             )
@@ -520,14 +523,7 @@ def project_cancel_with_entries(*, project: Project, actor: User, reason: str) -
             notify(
                 event="application_project_cancelled",
                 recipients=[Recipient.of(application.student)],
-                context={
-                    "application_id": application.pk,
-                    "project_id": project.pk,
-                    "project_title": project.title,
-                    "student_name": str(application.student),
-                    "message": reason,
-                    "placement": True,
-                },
+                context=entry_context(application, message=reason, placement=True),
                 dedupe_key=f"application:{application.pk}:project_cancelled",
             )
     cancel_log.info(

@@ -80,10 +80,19 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def suppressed_emails(*, emails, event: str) -> set[str]:
+    """Of `emails`, those (normalised) that have stopped this kind of email with the signed
+    link of an earlier one: the pages answering a visitor's request say none was sent."""
+    wanted = {normalise_email(email) for email in emails}
+    return set(
+        EmailSuppression.objects.filter(email__in=wanted, event=event).values_list(
+            "email", flat=True
+        )
+    )
+
+
 def email_suppressed(*, email: str, event: str) -> bool:
-    """Whether an address without an account has stopped this kind of email (its signed
-    link): the pages that answer a visitor's request say so instead of "we have sent"."""
-    return EmailSuppression.objects.filter(email=normalise_email(email), event=event).exists()
+    return bool(suppressed_emails(emails=[email], event=event))
 
 
 def _email_wanted(recipient: Recipient, event: str) -> bool:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from accounts.adapter import client_ip
 from notifications.services import email_suppressed
 
 from . import selectors, services
@@ -172,22 +173,6 @@ def _attachment(handle, filename: str) -> FileResponse:
 RATE_WINDOW_SECONDS = 60 * 60
 RATE_LIMIT_PER_EMAIL = 3
 RATE_LIMIT_PER_IP = 10
-
-
-def client_ip(request) -> str:
-    """The client's address. Behind N trusted proxies (settings.TRUSTED_PROXY_COUNT, which
-    allauth's ALLAUTH_TRUSTED_PROXY_COUNT follows) it is the Nth address from the right of
-    X-Forwarded-For; the left part can be forged."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [
-            part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def rate_limit_hit(*, scope: str, email: str, ip: str) -> bool:

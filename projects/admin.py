@@ -29,7 +29,7 @@ from accounts.admin import (
 )
 from accounts.models import User
 from accounts.roles import is_programme_staff
-from notifications.services import email_suppressed
+from notifications.services import normalise_email, suppressed_emails
 from programs.admin import RegionScopedAdminMixin
 from programs.selectors import regions_coordinated_by
 
@@ -168,11 +168,6 @@ class IntakeInterviewStatusChangeInline(StatusChangeInline):
     model = IntakeInterviewStatusChange
     status_choices = IntakeInterviewOutcome
 
-    def has_view_permission(self, request, obj=None):
-        # Whoever may see the intake (its region's coordinators, staff) sees its decisions;
-        # the coordinators' group holds no permission on the history model itself.
-        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
-
 
 @admin.register(IntakeInterview)
 class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
@@ -277,11 +272,14 @@ class IntakeInterviewAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
             ),
         )
         # A contact who stopped invitations (the link in an earlier one) gets none: say so.
-        for intake in pending:
-            intake.refresh_from_db(fields=["outcome"])
-            if intake.outcome == IntakeInterview.Outcome.PROCEED and email_suppressed(
-                email=intake.contact_email, event="host_invited"
-            ):
+        proceeded = IntakeInterview.objects.filter(
+            pk__in=[intake.pk for intake in pending], outcome=IntakeInterview.Outcome.PROCEED
+        )
+        stopped = suppressed_emails(
+            emails=[intake.contact_email for intake in proceeded], event="host_invited"
+        )
+        for intake in proceeded:
+            if normalise_email(intake.contact_email) in stopped:
                 text = gettext(
                     "“%(object)s”: no invitation email went to %(email)s, which has asked not "
                     "to receive invitations. Please contact them directly."

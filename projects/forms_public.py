@@ -1,12 +1,12 @@
 """The search and filter form of the public project index (a GET form: the URL is the query)."""
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import OrganizationKind, Region, Term, TermSeason
 from projects.models import ProjectParticipationStyle, Theme
 
+from .selectors import localised_name
 from .selectors.public import (
     SORT_DEADLINE,
     SORT_LONGEST,
@@ -18,13 +18,6 @@ from .selectors.public import (
 
 def _blank(label) -> list:
     return [("", label)]
-
-
-def _localised(obj) -> str:
-    """A region or theme by its English name when the page is in English."""
-    if (get_language() or "").startswith("en") and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return obj.name
 
 
 def _select() -> forms.Select:
@@ -105,13 +98,13 @@ class ProjectSearchForm(forms.Form):
         self.terms = {str(t.pk): t for t in Term.objects.order_by("-year", "season")}
         self.themes = {t.slug: t for t in Theme.objects.order_by("name")}
         self.fields["region"].choices = _blank(_("All regions")) + [
-            (slug, _localised(r)) for slug, r in self.regions.items()
+            (slug, localised_name(r)) for slug, r in self.regions.items()
         ]
         self.fields["term"].choices = _blank(_("All terms")) + [
             (pk, str(t)) for pk, t in self.terms.items()
         ]
         self.fields["theme"].choices = _blank(_("All themes")) + [
-            (slug, _localised(t)) for slug, t in self.themes.items()
+            (slug, localised_name(t)) for slug, t in self.themes.items()
         ]
 
     def filters(self) -> ProjectFilters:

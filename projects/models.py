@@ -210,6 +210,8 @@ class IntakeInterview(models.Model):
 class IntakeInterviewStatusChange(StatusChange):
     """One recorded decision on an intake interview: who, when, from which outcome to which."""
 
+    status_field = "outcome"
+
     intake = models.ForeignKey(
         IntakeInterview,
         verbose_name=_("intake interview"),
@@ -220,13 +222,6 @@ class IntakeInterviewStatusChange(StatusChange):
     class Meta(StatusChange.Meta):
         verbose_name = _("intake outcome change")
         verbose_name_plural = _("intake outcome changes")
-
-    @classmethod
-    def status_label(cls, value: str) -> str:
-        # The parent's field is "outcome", not "status", so the base class cannot find it.
-        if not value:
-            return "—"
-        return str(dict(IntakeInterviewOutcome.choices).get(value, value))
 
 
 class Theme(models.Model):

@@ -14,8 +14,8 @@ register = template.Library()
 def cached_result_list(context, cl):
     """What Django's `{% result_list cl %}` draws, from the cache when this page of this
     list was drawn since the last write. The key holds the list's SQL (scope, filters,
-    search, order), the page, the query string (the headers' sort links), the user (their
-    links and checkboxes) and the language."""
+    search, order), the query string (the page, "show all", the headers' sort links), the
+    user (their links and checkboxes) and the language."""
     opts = cl.opts
     request = context["request"]
 
@@ -32,8 +32,6 @@ def cached_result_list(context, cl):
         key = list_cache.key_for(
             "rows",
             cl.queryset,
-            cl.page_num,
-            cl.show_all,
             type(cl.model_admin).__qualname__,
             request.GET.urlencode(),
             request.user.pk,

@@ -212,7 +212,7 @@ X_FRAME_OPTIONS = "DENY"
 # Behind N of them the client's address is the Nth from the right of X-Forwarded-For (the
 # part to its left is whatever the client sent); 0 ignores the header, so a client cannot
 # pick the address its rate limits count. allauth's limits (logins) and the public forms'
-# (programs.views.client_ip) both use it.
+# (accounts.adapter.client_ip) both use it.
 # https://docs.allauth.org/en/latest/common/configuration.html
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

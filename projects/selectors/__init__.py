@@ -155,9 +155,11 @@ def _names(snapshots, changed: list[str]) -> tuple[dict, dict]:
     return terms, themes
 
 
-def _theme_label(theme: Theme) -> str:
-    english = (get_language() or "").startswith("en")
-    return (theme.name_en if english else theme.name) or theme.name
+def localised_name(obj) -> str:
+    """A region or theme by its English name when the page is in English."""
+    if (get_language() or "").startswith("en") and getattr(obj, "name_en", ""):
+        return obj.name_en
+    return obj.name
 
 
 def version_value(name: str, value, *, terms: dict, themes: dict) -> str:
@@ -170,7 +172,7 @@ def version_value(name: str, value, *, terms: dict, themes: dict) -> str:
         return str(term) if term is not None else str(value)
     if name == "themes":
         return ", ".join(
-            _theme_label(themes[slug]) if slug in themes else str(slug) for slug in value
+            localised_name(themes[slug]) if slug in themes else str(slug) for slug in value
         )
     field = _version_field(name)
     if field is not None and field.choices:

@@ -779,3 +779,15 @@ def test_a_host_posting_a_coordinators_action_is_refused_and_nothing_moves(
     assert project.status == source
     assert project.publish_at is None
     assert project.status_changes.count() == history
+
+
+def test_the_regions_coordinator_reads_the_intakes_decisions_on_its_page(client):
+    region = RegionFactory()
+    coordinator = appoint(region)
+    intake = IntakeInterviewFactory(region=region)
+    services.intake_record_outcome(
+        intake=intake, outcome=IntakeInterview.Outcome.HOLD, actor=coordinator
+    )
+    client.force_login(coordinator)
+    page = client.get(f"{INTAKES}{intake.pk}/change/").content.decode()
+    assert "面接結果の変更" in page and "保留" in page  # the decisions inline, in labels

@@ -2,7 +2,7 @@
 
 One environment variable, TRUSTED_PROXY_COUNT, says how many proxies of ours stand in front
 of gunicorn. With 1, the address the proxy appended to X-Forwarded-For is the one limited
-(logins by allauth, the public forms by programs.views.client_ip); with 0 the header is
+(logins by allauth, the public forms by accounts.adapter.client_ip); with 0 the header is
 ignored, so a client that sends one cannot choose the address it is counted under.
 """
 
@@ -17,8 +17,9 @@ from allauth.account.models import EmailAddress
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from accounts.adapter import client_ip
 from programs.models import PamphletRequest
-from programs.views import RATE_LIMIT_PER_IP, client_ip
+from programs.views import RATE_LIMIT_PER_IP
 from tests.factories import RegionFactory, UserFactory
 
 # Not the `db` fixture: in this folder that one is a savepoint in the world of conftest.py.
