@@ -261,7 +261,7 @@ def application_reject(
             context=entry_context(application, message=message, **context),
             dedupe_key=f"application:{application.pk}:rejected",
         )
-        _interviews_end_with_entry(application, actor=actor, reason=ended)
+        _interviews_end_with_entry(application.interviews.all(), actor=actor, reason=ended)
     return application
 
 
@@ -285,7 +285,7 @@ def application_withdraw(*, application: Application, actor: User, reason: str =
             dedupe_key=f"application:{application.pk}:withdrawn",
         )
         _interviews_end_with_entry(
-            application, actor=actor, reason=_("The student withdrew the entry.")
+            application.interviews.all(), actor=actor, reason=_("The student withdrew the entry.")
         )
     return application
 
@@ -312,7 +312,7 @@ def application_decline_offer(
             dedupe_key=f"application:{application.pk}:offer_declined",
         )
         _interviews_end_with_entry(
-            application, actor=actor, reason=_("The student declined the offer.")
+            application.interviews.all(), actor=actor, reason=_("The student declined the offer.")
         )
     return application
 
@@ -595,11 +595,12 @@ def interview_cancel(*, interview: Interview, actor: User, reason: str | Promise
     return interview
 
 
-def _interviews_end_with_entry(application: Application, *, actor: User, reason: Promise) -> None:
-    """An entry that ends takes its open interviews with it, each through interview_cancel (so a
-    scheduled one's invitation is cancelled in the participants' calendars). Call inside the
-    transaction that ends the entry, with the actor who ended it (a side of the interview)."""
-    live = application.interviews.filter(
+def _interviews_end_with_entry(interviews, *, actor: User, reason: Promise) -> None:
+    """An entry that ends takes its open interviews (of `interviews`, a queryset) with it, each
+    through interview_cancel (so a scheduled one's invitation is cancelled in the
+    participants' calendars). Call inside the transaction that ends the entry, with the actor
+    who ended it (a side of the interview)."""
+    live = interviews.filter(
         status__in=[Interview.Status.PROPOSED, Interview.Status.SCHEDULED]
     ).order_by("pk")
     for interview in list(live):
@@ -783,10 +784,13 @@ def student_account_delete(*, user: User) -> None:
         personal_data_record(subject=user, actor=user, record="account_deleted", fields=["all"])
         # The entries deleted below would take their interviews with them silently, leaving a
         # live invitation in the interviewers' calendars.
-        for application in Application.objects.filter(student=user, placement__isnull=True):
-            _interviews_end_with_entry(
-                application, actor=user, reason=_("The student closed their account.")
-            )
+        _interviews_end_with_entry(
+            Interview.objects.filter(
+                application__student=user, application__placement__isnull=True
+            ),
+            actor=user,
+            reason=_("The student closed their account."),
+        )
         for record in ApplicationFile.objects.filter(application__student=user):
             record.file.delete(save=False)
         ApplicationFile.objects.filter(application__student=user).delete()

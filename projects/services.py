@@ -209,7 +209,13 @@ def host_invitation_accept(*, token: str, user: User) -> HostMembership:
 
 
 def project_copy(*, source: Project, actor: User) -> Project:
-    """Start the host's next project from a past one (steps 4–8 repeat)."""
+    """Start the host's next project from a past one (steps 4–8 repeat).
+
+    Raises InvalidTransition for a draft still being edited (draft, changes requested):
+    that one is changed, not copied.
+    """
+    if source.status in EDITABLE_STATES:
+        raise InvalidTransition(f"project {source.pk} is still being edited")
     fields = {f: getattr(source, f) for f in CONTENT_FIELDS if f != "title"}
     fields.update(starts_on=None, ends_on=None, entry_deadline=None, pre_assignment_deadline=None)
     project = project_create(

@@ -181,11 +181,12 @@ class ProjectCopyView(LoginRequiredMixin, View):
 
     def post(self, request, pk: int):
         source = _host_project(request, pk)
-        if source.status in services.EDITABLE_STATES:
+        try:
+            project = services.project_copy(source=source, actor=request.user)
+        except InvalidTransition:
             # The dashboard offers no copy of a draft: it is still being edited.
             messages.error(request, _("This draft is still being edited: change it instead."))
             return redirect("projects:host-project-edit", pk=source.pk)
-        project = services.project_copy(source=source, actor=request.user)
         messages.success(
             request, _("A new draft was made from “%(title)s”.") % {"title": source.title}
         )
