@@ -4,6 +4,7 @@ end of a placement and the next cycle are actions on the placement that call the
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import ActionLocation
 from django.contrib.admin.utils import flatten
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Max
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
+    CHANGE_FORM_ACTION,
     EVERYWHERE,
     BigListAdminMixin,
     ReadOnlyAdminMixin,
@@ -448,7 +450,7 @@ class ReviewSessionAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelA
         (None, {"fields": ("placement", "kind", "due_on", "held_at")}),
         (
             _("The student's and the host's part"),
-            {"fields": ("student_notes", "host_notes", "host_link")},
+            {"fields": ("student_notes", "host_notes")},
         ),
         (
             _("The coordinator's part"),
@@ -458,10 +460,12 @@ class ReviewSessionAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelA
             },
         ),
     )
-    readonly_fields = ("held_at", "student_notes", "host_notes", "host_link")
+    readonly_fields = ("held_at", "student_notes", "host_notes")
     date_hierarchy = "due_on"
     ordering = ("-due_on", "-id")
-    actions = ("send_reminder",)
+    actions = ("send_reminder", "issue_host_link", "revoke_host_link")
+    # After the parts: the host supervisor's link, with buttons for the two actions below.
+    change_form_template = "coordinators/admin/reviewsession_change_form.html"
 
     @admin.action(
         description=_("Remind the student and the host to write their part"),
@@ -484,23 +488,70 @@ class ReviewSessionAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelA
             return self.readonly_fields
         return (*self.readonly_fields, "placement")
 
-    @admin.display(description=_("link for the host supervisor"))
-    def host_link(self, obj: ReviewSession):
-        if obj is None or obj.pk is None:
-            return None
-        token = services.review_host_link_token(obj)
-        url = settings.SITE_URL + reverse("coordinators:review-host-link", args=[token])
-        return format_html(
-            '<input type="text" class="vTextField" style="width: 100%; max-width: 60em" readonly '
-            'value="{}" aria-label="{}">'
-            '<div class="help">{}</div>',
-            url,
-            gettext("link for the host supervisor"),
-            gettext(
-                "Valid for 60 days. Whoever has it can write the host's part of this review "
-                "without an account: send it to the supervisor only."
+    @admin.action(
+        description=_("Issue a new link for the host supervisor (the old one stops working)"),
+        permissions=["change"],
+        location=[ActionLocation.CHANGE_FORM],
+    )
+    def issue_host_link(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda review: services.review_host_link_issue(review=review, actor=request.user),
+            _(
+                "“%(object)s”: a new link for the host supervisor was issued; any earlier one "
+                "no longer works."
             ),
         )
+
+    @admin.action(
+        description=_("Revoke the host supervisor's link"),
+        permissions=["change"],
+        location=EVERYWHERE,
+    )
+    def revoke_host_link(self, request, queryset):
+        run_service(
+            self,
+            request,
+            queryset,
+            lambda review: services.review_host_link_revoke(review=review, actor=request.user),
+            _("“%(object)s”: the link for the host supervisor was revoked."),
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context["host_link"] = self.host_link_panel(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def host_link_panel(self, review: ReviewSession) -> dict:
+        """What the change page shows of the host supervisor's link, read from the row: a view
+        issues nothing, and shows the same link for as long as it works."""
+        token = services.review_host_link_token(review)
+        is_open = review.is_open_for_parts()
+        closed = ""
+        if token and not is_open:
+            closed = (
+                gettext("This link no longer takes changes: the review was held.")
+                if review.held_at is not None
+                else gettext(
+                    "This link no longer takes changes: the internship has not started or has "
+                    "ended."
+                )
+            )
+        return {
+            "url": (
+                settings.SITE_URL + reverse("coordinators:review-host-link", args=[token])
+                if token
+                else ""
+            ),
+            "valid_until": review.host_link_valid_until,
+            "expired": token is None and review.host_token is not None,
+            "never_issued": review.host_link_issued_at is None,
+            "can_issue": is_open,
+            "closed": closed,
+            "action_field": CHANGE_FORM_ACTION,
+        }
 
     def save_model(self, request, obj, form, change):
         part = {name: form.cleaned_data.get(name) or "" for name in COORDINATOR_PART}

@@ -1,6 +1,7 @@
 """Coordinators, the start orientation (step 7), reviews (step 8) and surveys."""
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -141,8 +142,37 @@ class ReviewSession(models.Model):
     progress = models.TextField(_("progress against the goals"), blank=True)
     health = models.CharField(_("health"), max_length=10, choices=Health.choices, blank=True)
     next_actions = models.TextField(_("next actions"), blank=True)
-    # Lets a host supervisor answer through a signed link without an account.
-    host_token = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # The secret of the link that lets a host supervisor write the host's part without an
+    # account (coordinators.services.review_host_link_*): the link is signed over it, so a new
+    # one (reissue) or none (revoked, or never issued) ends the old link at once.
+    host_token = models.UUIDField(null=True, blank=True, editable=False, unique=True)
+    host_link_issued_at = models.DateTimeField(
+        _("host link issued at"), null=True, blank=True, editable=False
+    )
+    host_link_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host link issued by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    host_link_revoked_at = models.DateTimeField(
+        _("host link revoked at"), null=True, blank=True, editable=False
+    )
+    host_link_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("host link revoked by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # How long a host supervisor's link works after it was issued.
+    HOST_LINK_DAYS = 60
 
     class Meta:
         verbose_name = _("review session")
@@ -159,6 +189,23 @@ class ReviewSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement}: {self.get_kind_display()} {self.due_on}"
+
+    def is_open_for_parts(self) -> bool:
+        """Whether the student and the host may still write their parts: the review is not
+        held and its placement is under way (not preparing, completed or ended early)."""
+        return self.held_at is None and self.placement.status == Placement.Status.ACTIVE
+
+    @property
+    def host_link_valid_until(self) -> datetime | None:
+        """When the host supervisor's link stops working; None without a link."""
+        if self.host_token is None or self.host_link_issued_at is None:
+            return None
+        return self.host_link_issued_at + timedelta(days=self.HOST_LINK_DAYS)
+
+    def has_live_host_link(self) -> bool:
+        """Whether the host supervisor's link works now: issued, not revoked, not expired."""
+        until = self.host_link_valid_until
+        return until is not None and timezone.now() < until
 
 
 class SurveyAudience(models.TextChoices):

@@ -352,9 +352,13 @@ def review_record(
     """Write one party's part of a review. The coordinator's part also records progress
     against the goals, the health and the next actions, and marks the session held.
 
-    `via_link` lets a host supervisor answer through the review's signed link without an
-    account. Raises TransitionNotAllowed when the actor is not that party, ValueError for an
-    unknown part or health.
+    The student's and the host's parts are written while the review takes them
+    (`ReviewSession.is_open_for_parts`: not held, placement under way); the coordinator may
+    still correct theirs afterwards. `via_link` lets a host supervisor answer through the
+    review's signed link without an account, while the review has a live link. Raises
+    TransitionNotAllowed when the actor is not that party (or the link is gone),
+    InvalidTransition when the review no longer takes the student's or the host's part,
+    ValueError for an unknown part or health.
     """
     if part not in REVIEW_PARTS:
         raise ValueError(f"unknown part {part!r}")
@@ -370,7 +374,7 @@ def review_record(
         project = application.project
         allowed = {
             "student": actor is not None and actor.pk == application.student_id,
-            "host": via_link
+            "host": (via_link and review.has_live_host_link())
             or (actor is not None and is_host_member(actor, project.organization_id)),
             "coordinator": actor is not None and is_coordinator_of(actor, project.region_id),
         }[part]
@@ -378,6 +382,10 @@ def review_record(
             raise TransitionNotAllowed(
                 f"{actor} may not write the {part}'s part of review {review.pk}"
             )
+        if part != "coordinator" and not review.is_open_for_parts():
+            # Held, the review is the record of the dialogue; before the start or after the
+            # end of the placement there is nothing to review.
+            raise InvalidTransition(f"review {review.pk} no longer takes the {part}'s part")
         setattr(review, f"{part}_notes", notes)
         if part == "coordinator":
             review.progress = progress
@@ -406,20 +414,98 @@ def review_record(
     return review
 
 
-REVIEW_LINK_SALT = "coordinators.review-host-link"
+# The host supervisor's link: signed over the review's current secret, with no timestamp, so the
+# token is the same on every call while the link lives; issuing draws a new secret (the old link
+# ends), revoking clears it, and the stored issue time bounds it to HOST_LINK_DAYS. The salt
+# differs from the timestamped links of before, which therefore no longer verify.
+REVIEW_LINK_SALT = "coordinators.review-host-link.v2"
+review_link_log = logging.getLogger("coordinators.review_host_link")
 
 
-def review_host_link_token(review: ReviewSession) -> str:
-    """A signed token for the host supervisor's part of one review (valid 60 days)."""
-    return signing.dumps({"r": review.pk, "t": str(review.host_token)}, salt=REVIEW_LINK_SALT)
+def _review_link_signer() -> signing.Signer:
+    return signing.Signer(salt=REVIEW_LINK_SALT)
+
+
+def review_host_link_token(review: ReviewSession) -> str | None:
+    """The token of the review's live host link, from its stored state; None without one."""
+    if not review.has_live_host_link():
+        return None
+    return _review_link_signer().sign_object({"r": review.pk, "t": str(review.host_token)})
 
 
 def review_host_link_read(token: str) -> ReviewSession:
-    """The review behind a host link; raises signing.BadSignature or ReviewSession.DoesNotExist."""
-    data = signing.loads(token, salt=REVIEW_LINK_SALT, max_age=timedelta(days=60))
+    """The review behind a live host link. Raises signing.BadSignature (forged) or
+    ReviewSession.DoesNotExist (reissued, revoked or expired)."""
+    data = _review_link_signer().unsign_object(token)
+    issued_since = timezone.now() - timedelta(days=ReviewSession.HOST_LINK_DAYS)
     return ReviewSession.objects.select_related("placement__application__project").get(
-        pk=data["r"], host_token=data["t"]
+        pk=data["r"], host_token=data["t"], host_link_issued_at__gt=issued_since
     )
+
+
+def review_host_link_issue(*, review: ReviewSession, actor: User) -> str:
+    """Issue a link for the host supervisor's part of a review and return its token.
+
+    The link works for ReviewSession.HOST_LINK_DAYS from now; any link issued before stops
+    working at once (a new secret). Records who issued it and when. Raises
+    TransitionNotAllowed unless a coordinator of the review's region (or staff),
+    InvalidTransition when the review no longer takes the host's part (held, or its placement
+    not under way).
+    """
+    with transaction.atomic():
+        review = (
+            ReviewSession.objects.select_for_update()
+            .select_related("placement__application__project")
+            .get(pk=review.pk)
+        )
+        if not is_coordinator_of(actor, review.placement.application.project.region_id):
+            raise TransitionNotAllowed(f"{actor} may not issue a link for review {review.pk}")
+        if not review.is_open_for_parts():
+            raise InvalidTransition(f"review {review.pk} no longer takes the host's part")
+        review.host_token = uuid.uuid4()
+        review.host_link_issued_at = timezone.now()
+        review.host_link_issued_by = actor
+        review.host_link_revoked_at = review.host_link_revoked_by = None
+        review.save(
+            update_fields=[
+                "host_token",
+                "host_link_issued_at",
+                "host_link_issued_by",
+                "host_link_revoked_at",
+                "host_link_revoked_by",
+            ]
+        )
+    review_link_log.info(
+        "review %s: host link issued by user %s, valid until %s",
+        review.pk,
+        actor.pk,
+        review.host_link_valid_until.isoformat(),
+    )
+    return review_host_link_token(review)
+
+
+def review_host_link_revoke(*, review: ReviewSession, actor: User) -> None:
+    """Revoke the review's link for the host supervisor: it stops working at once.
+
+    Records who revoked it and when; a new link can be issued afterwards. Raises
+    TransitionNotAllowed unless a coordinator of the review's region (or staff),
+    InvalidTransition when the review has no link (never issued, or revoked already).
+    """
+    with transaction.atomic():
+        review = (
+            ReviewSession.objects.select_for_update(of=("self",))
+            .select_related("placement__application__project")
+            .get(pk=review.pk)
+        )
+        if not is_coordinator_of(actor, review.placement.application.project.region_id):
+            raise TransitionNotAllowed(f"{actor} may not revoke the link of review {review.pk}")
+        if review.host_token is None:
+            raise InvalidTransition(f"review {review.pk} has no link to revoke")
+        review.host_token = None
+        review.host_link_revoked_at = timezone.now()
+        review.host_link_revoked_by = actor
+        review.save(update_fields=["host_token", "host_link_revoked_at", "host_link_revoked_by"])
+    review_link_log.info("review %s: host link revoked by user %s", review.pk, actor.pk)
 
 
 # The end of a placement, and surveys ----------------------------------------------------

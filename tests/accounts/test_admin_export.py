@@ -11,13 +11,13 @@ from django.contrib.admin.sites import site
 from django.test import RequestFactory
 
 from accounts.admin import BigListAdminMixin, export_columns
-from applicants.models import Application
+from applicants.models import Application, Placement
 from coordinators.models import ReviewSession
-from coordinators.services import coordinator_appoint
+from coordinators.services import coordinator_appoint, review_host_link_issue
 from notifications.models import Notification
 from projects.models import Project
 from tests.factories import StaffFactory, StudentFactory, UserFactory
-from tests.flow import application_in, project_in
+from tests.flow import application_in, placement_in, project_in
 
 pytestmark = pytest.mark.django_db
 
@@ -114,15 +114,18 @@ def test_secret_columns_are_never_exported():
 
 
 def test_the_review_link_token_stays_out_of_the_file(client):
-    application, *_ = application_in(Application.Status.ACCEPTED)
-    review = ReviewSession.objects.create(
-        placement=application.placement, due_on=application.project.starts_on
-    )
-    client.force_login(appoint(application.project.region))
+    placement, *_ = placement_in(Placement.Status.ACTIVE)
+    project = placement.application.project
+    review = ReviewSession.objects.create(placement=placement, due_on=project.starts_on)
+    coordinator = appoint(project.region)
+    token = review_host_link_issue(review=review, actor=coordinator)
+    review.refresh_from_db()
+    client.force_login(coordinator)
 
     content = export(client, "/admin/coordinators/reviewsession/", review).content.decode()
 
-    assert str(review.host_token) not in content
+    assert review.host_token is not None
+    assert str(review.host_token) not in content and token not in content
 
 
 def test_users_export_without_the_password_hash(client):

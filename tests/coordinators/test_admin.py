@@ -286,6 +286,7 @@ def test_the_coordinators_part_with_at_risk_is_stored_and_alerts(
     placement, student, _member, coordinator = placement_with_coordinator(P.ACTIVE)
     review = ReviewSession.objects.create(placement=placement, due_on=timezone.localdate())
     services.review_record(review=review, actor=student, part="student", notes="試作品ができた")
+    services.review_host_link_issue(review=review, actor=coordinator)
     client.force_login(coordinator)
     url = f"{REVIEWS}{review.pk}/change/"
 
@@ -327,6 +328,7 @@ def test_the_coordinators_part_with_at_risk_is_stored_and_alerts(
 def test_the_host_link_opens_the_hosts_part(client):
     placement, _student, _member, coordinator = placement_with_coordinator(P.ACTIVE)
     review = ReviewSession.objects.create(placement=placement, due_on=timezone.localdate())
+    services.review_host_link_issue(review=review, actor=coordinator)
     client.force_login(coordinator)
     html = client.get(f"{REVIEWS}{review.pk}/change/").content.decode()
     start = html.index("http://testserver/")

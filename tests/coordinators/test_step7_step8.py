@@ -137,9 +137,9 @@ def test_each_party_writes_their_part_and_at_risk_alerts_coordinators(
 
 
 def test_host_supervisor_answers_through_the_signed_link():
-    placement, *_rest = placement_in("active")
+    placement, *_rest, coordinator = placement_in("active")
     review = ReviewSession.objects.create(placement=placement, due_on=timezone.localdate())
-    token = services.review_host_link_token(review)
+    token = services.review_host_link_issue(review=review, actor=coordinator)
     found = services.review_host_link_read(token)
     assert found == review
     services.review_record(review=found, actor=None, part="host", notes="現場の声", via_link=True)

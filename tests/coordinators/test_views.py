@@ -55,8 +55,8 @@ def test_empty_notes_are_refused_with_a_message(client):
 
 
 def test_host_supervisor_link_works_without_login_and_a_forged_one_does_not(client):
-    review, *_ = _review()
-    token = services.review_host_link_token(review)
+    review, *_rest, coordinator = _review()
+    token = services.review_host_link_issue(review=review, actor=coordinator)
     assert client.get(f"/reviews/link/{token}/").status_code == 200
     client.post(f"/reviews/link/{token}/", {"notes": "現場から見て順調"})
     review.refresh_from_db()

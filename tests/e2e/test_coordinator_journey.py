@@ -288,6 +288,9 @@ def test_coordinator_from_orientation_to_survey_report(page, new_page):
 
     # The host supervisor writes their part of the second one through the signed link ------
     admin.goto(f"/admin/coordinators/reviewsession/{second.pk}/change/")
+    # Viewing the page issues no link: the coordinator issues one (the button's action).
+    admin.locator('button[value="issue_host_link"]').click()
+    expect(admin.locator(".messagelist .success")).to_be_visible()
     host_link = admin.get_by_role("textbox", name="受入団体の担当者用リンク").input_value()
     supervisor = new_page()
     console_errors(supervisor, errors)

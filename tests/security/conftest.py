@@ -489,7 +489,9 @@ def build_world() -> SimpleNamespace:
     coordinator_services.review_record(
         review=w.review_a, actor=w.student_a, part="student", notes="商品案を2つ出した"
     )
-    w.review_link_token = coordinator_services.review_host_link_token(w.review_a)
+    w.review_link_token = coordinator_services.review_host_link_issue(
+        review=w.review_a, actor=w.coordinator_x
+    )
     w.survey = Survey.objects.create(title="参加後アンケート", audience=Survey.Audience.STUDENT)
     SurveyQuestion.objects.create(
         survey=w.survey, position=1, kind=SurveyQuestion.Kind.RATING, text="満足度"

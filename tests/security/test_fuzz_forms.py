@@ -41,6 +41,7 @@ from notifications.models import NotificationPreference
 from programs.models import Inquiry, OrganizationKind, Region, TermSeason
 from projects.models import Project, ProjectParticipationStyle
 from tests.factories import (
+    CoordinatorFactory,
     HostMemberFactory,
     HostOrganizationFactory,
     RegionFactory,
@@ -553,7 +554,9 @@ def _review_part() -> Endpoint:
 
 def _review_host_link() -> Endpoint:
     review, _student, _member = _review()
-    url = f"/reviews/link/{coordinator_services.review_host_link_token(review)}/"
+    coordinator = CoordinatorFactory(region=review.placement.application.project.region)
+    token = coordinator_services.review_host_link_issue(review=review, actor=coordinator)
+    url = f"/reviews/link/{token}/"
     watch = [_rows(ReviewSession.objects.filter(pk=review.pk))]
     return Endpoint(
         url, None, {"notes": SHORT}, {"notes": "現場から見て順調"}, ["notes"], watch, show_url=url
