@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import SingleLineCharField
+
 from .files import MAX_FILES_PER_ENTRY, validate_upload
 from .models import StudentProfile
 
@@ -45,8 +47,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ProfileForm(forms.ModelForm):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    name_kana = forms.CharField(label=_("Name in kana"), max_length=100)
+    name = SingleLineCharField(label=_("Name"), max_length=100)
+    name_kana = SingleLineCharField(label=_("Name in kana"), max_length=100)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     class Meta:
@@ -72,6 +74,10 @@ class ProfileForm(forms.ModelForm):
             "skills": forms.Textarea(attrs={"rows": 3}),
             "bio": forms.Textarea(attrs={"rows": 5}),
         }
+        field_classes = dict.fromkeys(
+            ("university", "faculty", "hometown", "current_residence", "phone"),
+            SingleLineCharField,
+        )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -82,7 +82,8 @@ def normalise_email(email: str) -> str:
 
 def suppressed_emails(*, emails, event: str) -> set[str]:
     """Of `emails`, those (normalised) that have stopped this kind of email with the signed
-    link of an earlier one: the pages answering a visitor's request say none was sent."""
+    link of an earlier one. For staff only (the intake's warning that no invitation went):
+    a page a visitor sees must not tell, or it shows anyone an address's choice."""
     wanted = {normalise_email(email) for email in emails}
     return set(
         EmailSuppression.objects.filter(email__in=wanted, event=event).values_list(

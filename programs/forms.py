@@ -10,6 +10,8 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.fields import PersonNameField, SingleLineCharField
+
 from .models import Inquiry, OrganizationKind, PamphletRequest, Region
 
 PHONE_VALIDATOR = RegexValidator(
@@ -22,7 +24,7 @@ PHONE_VALIDATOR = RegexValidator(
 DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"), "-")
 
 
-class PhoneField(forms.CharField):
+class PhoneField(SingleLineCharField):
     """Full-width digits and Japanese dashes become ASCII before the pattern is checked."""
 
     def to_python(self, value):
@@ -59,11 +61,13 @@ class SpamGuardedForm(forms.Form):
         return bool(self.data.get(self.honeypot_name, "").strip())
 
 
-def _field(model, name: str, **kwargs) -> forms.CharField:
-    """A text field with the label and max length of the model's field."""
+def _field(
+    model, name: str, field_class: type[SingleLineCharField] = SingleLineCharField, **kwargs
+) -> SingleLineCharField:
+    """A one-line text field with the label and max length of the model's field."""
     model_field = model._meta.get_field(name)
     kwargs.setdefault("label", capfirst(model_field.verbose_name))
-    return forms.CharField(max_length=model_field.max_length, **kwargs)
+    return field_class(max_length=model_field.max_length, **kwargs)
 
 
 def _email(model) -> forms.EmailField:
@@ -96,9 +100,11 @@ class PamphletRequestForm(SpamGuardedForm):
     organization_kind = forms.ChoiceField(
         label=_("Kind of organisation"), choices=[("", "---------"), *OrganizationKind.choices]
     )
+    # The one thing the email to this (unverified) address repeats: PersonNameField.
     contact_name = _field(
         PamphletRequest,
         "contact_name",
+        PersonNameField,
         label=_("Your name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -138,9 +144,11 @@ class InquiryForm(SpamGuardedForm):
         help_text=_("Your company, municipality or school, if any."),
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
+    # The one thing the email to this (unverified) address repeats: PersonNameField.
     name = _field(
         Inquiry,
         "name",
+        PersonNameField,
         label=_("Your name"),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )

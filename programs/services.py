@@ -42,7 +42,8 @@ def lead_create(
     """Record a pamphlet request; the requester gets the link, the coordinators a new lead.
 
     `download_url` (absolute) goes into the requester's email; without it the email links
-    the site. Raises ValueError without consent.
+    the site. Nobody has verified the address, so that email repeats only `contact_name`
+    (a PersonNameField); the coordinators' has the details. Raises ValueError without consent.
     """
     if not consent:
         raise ValueError("consent is required")
@@ -57,17 +58,17 @@ def lead_create(
             consent=True,
         )
         PamphletRequestStatusChange.objects.create(lead=lead, to_status=lead.status)
-        context = {"lead_id": lead.pk, "organization": organization_name, "name": contact_name}
+        answer = {"lead_id": lead.pk, "name": contact_name}
         notify(
             event="pamphlet_requested",
             recipients=[Recipient(email=email, language=language)],
-            context={**context, "download_url": download_url} if download_url else context,
+            context={**answer, "download_url": download_url} if download_url else answer,
             dedupe_key=f"lead:{lead.pk}:requested",
         )
         notify(
             event="lead_received",
             recipients=_coordinators_of(region),
-            context={**context, "region": region.name},
+            context={**answer, "organization": organization_name, "region": region.name},
             dedupe_key=f"lead:{lead.pk}:received",
         )
     return lead
@@ -121,7 +122,11 @@ def inquiry_create(
     language: str = "ja",
 ) -> Inquiry:
     """Record an inquiry, route it to the region's coordinators (staff where there are none)
-    and acknowledge it to the sender."""
+    and acknowledge it to the sender.
+
+    Nobody has verified the sender's address, so the acknowledgement repeats only `name`
+    (a PersonNameField): never the organisation, the message or the phone.
+    """
     with transaction.atomic():
         inquiry = Inquiry.objects.create(
             kind=kind,
@@ -133,17 +138,17 @@ def inquiry_create(
             phone=phone,
         )
         InquiryStatusChange.objects.create(inquiry=inquiry, to_status=inquiry.status)
-        context = {"inquiry_id": inquiry.pk, "name": name, "organization": organization_name}
+        answer = {"inquiry_id": inquiry.pk, "name": name}
         notify(
             event="inquiry_acknowledged",
             recipients=[Recipient(email=email, language=language)],
-            context=context,
+            context=answer,
             dedupe_key=f"inquiry:{inquiry.pk}:ack",
         )
         notify(
             event="inquiry_received",
             recipients=_coordinators_of(region),
-            context={**context, "message": message[:500]},
+            context={**answer, "organization": organization_name, "message": message[:500]},
             dedupe_key=f"inquiry:{inquiry.pk}:received",
         )
     return inquiry

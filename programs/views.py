@@ -16,7 +16,6 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from accounts.adapter import client_ip
-from notifications.services import email_suppressed
 
 from . import selectors, services
 from .files import PDF_CONTENT_TYPE, PDF_MAGIC, is_pdf, pamphlet_download_name
@@ -207,12 +206,13 @@ RATE_LIMIT_MESSAGE = _(
 
 class GuardedFormView(FormView):
     """Thanks a bot that filled the honeypot without writing anything; refuses a sender over
-    the rate limit with the form as typed; otherwise calls `submit` and redirects."""
+    the rate limit with the form as typed; otherwise calls `submit` and redirects.
+
+    The thank-you page is the same for every address: saying whether an address has stopped
+    our emails would tell anyone who types it in.
+    """
 
     rate_scope: str
-    # The email that answers the request: when its address has stopped that kind (the link in
-    # an earlier one), the thank-you page says no email was sent (`?unsent=1`).
-    answer_event: str
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
@@ -227,10 +227,7 @@ class GuardedFormView(FormView):
             response.status_code = 429
             return response
         self.submit(form.cleaned_data)
-        url = self.get_success_url()
-        if email_suppressed(email=email, event=self.answer_event):
-            url += "?unsent=1"
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(self.get_success_url())
 
     def submit(self, data: dict) -> None:
         raise NotImplementedError
@@ -241,7 +238,6 @@ class PamphletRequestCreateView(GuardedFormView):
     form_class = PamphletRequestForm
     success_url = reverse_lazy("programs:pamphlet-request-done")
     rate_scope = "pamphlet"
-    answer_event = "pamphlet_requested"
 
     def submit(self, data: dict) -> None:
         language = _request_language(self.request)
@@ -260,15 +256,7 @@ class PamphletRequestCreateView(GuardedFormView):
         )
 
 
-class _DoneView(TemplateView):
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "unsent": self.request.GET.get("unsent") == "1",
-        }
-
-
-class PamphletRequestDoneView(_DoneView):
+class PamphletRequestDoneView(TemplateView):
     template_name = "programs/pamphlet_request_done.html"
 
 
@@ -277,7 +265,6 @@ class InquiryCreateView(GuardedFormView):
     form_class = InquiryForm
     success_url = reverse_lazy("programs:inquiry-done")
     rate_scope = "inquiry"
-    answer_event = "inquiry_acknowledged"
 
     def get_initial(self):
         initial = super().get_initial()
@@ -299,5 +286,5 @@ class InquiryCreateView(GuardedFormView):
         )
 
 
-class InquiryDoneView(_DoneView):
+class InquiryDoneView(TemplateView):
     template_name = "programs/inquiry_done.html"

@@ -8,15 +8,15 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import IdMultipleChoiceField
+from accounts.fields import IdMultipleChoiceField, SingleLineCharField
 from accounts.models import User
 
 from .models import Project, Theme
 
 
 class InvitationSignupForm(forms.Form):
-    name = forms.CharField(label=_("Your name"), max_length=100)
-    name_kana = forms.CharField(label=_("Your name in kana"), max_length=100, required=False)
+    name = SingleLineCharField(label=_("Your name"), max_length=100)
+    name_kana = SingleLineCharField(label=_("Your name in kana"), max_length=100, required=False)
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

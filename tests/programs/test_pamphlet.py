@@ -452,7 +452,7 @@ def test_staff_get_the_lead_when_the_region_has_no_coordinator(
     assert staff.email in [m.to[0] for m in mail.outbox]
 
 
-def test_a_request_from_an_address_that_stopped_the_links_says_none_was_sent(
+def test_a_request_from_an_address_that_stopped_the_links_gets_none_and_the_same_thanks(
     client, django_capture_on_commit_callbacks
 ):
     from notifications.models import EmailSuppression
@@ -462,10 +462,11 @@ def test_a_request_from_an_address_that_stopped_the_links_says_none_was_sent(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/pamphlet/request/", _request_data(region), follow=True)
     html = response.content.decode()
-    assert response.redirect_chain[-1][0].endswith("?unsent=1")
+    # Issue 12: the page does not tell whether the address stopped the links (no ?unsent=1).
+    assert response.redirect_chain[-1][0] == "/pamphlet/request/thanks/"
     assert PamphletRequest.objects.count() == 1  # the lead still reaches the coordinators
     assert not [m for m in mail.outbox if "sato@farm.example.jp" in m.to]
-    assert "送っていません" in html and "お送りしました" not in html
-    # Without the stop, the usual thanks.
+    assert "送っていません" not in html
+    # Without the stop, the same thanks.
     other = client.post("/pamphlet/request/", _request_data(region, email="new@farm.example.jp"))
-    assert "unsent" not in other.url
+    assert other.url == "/pamphlet/request/thanks/"
