@@ -10,6 +10,7 @@ from typing import Any
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import ratelimit
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -122,7 +123,8 @@ def client_address(request: HttpRequest, adapter) -> str | None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """The site's allauth adapter: slows repeated failed logins down before the lockout."""
+    """The site's allauth adapter: slows repeated failed logins down before the lockout, and
+    asks accounts with an authenticator for its code when they re-authenticate."""
 
     def get_client_ip(self, request: HttpRequest) -> str:
         """allauth's address (TRUSTED_PROXY_COUNT applies); a request with fewer forwarded
@@ -170,6 +172,14 @@ class AccountAdapter(DefaultAccountAdapter):
         super().authentication_failed(request, **credentials)
         if request is not None:
             LoginSlowdown.for_credentials(request, self, **credentials).record_failure()
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """An account with an authenticator confirms a sensitive change with its code, never
+        with the password alone (which is what a stolen password would offer)."""
+        methods = super().get_reauthentication_methods(user)
+        if user.is_authenticated and is_mfa_enabled(user):
+            methods = [method for method in methods if method["id"].startswith("mfa_")]
+        return methods
 
     def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth lifts its lockout of an account after a successful password reset; the

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import list_cache
+        from . import list_cache, signals
 
         list_cache.connect()
+        signals.connect()

@@ -1,8 +1,15 @@
-"""Choose the language of a request: Japanese first, English when the visitor asks for it."""
+"""Per-request glue: the language of the page, and the second factor before anything else."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from . import two_factor
 
 
 class LanguageMiddleware:
@@ -30,11 +37,31 @@ class LanguageMiddleware:
         return response
 
 
-class MFARequiredMiddleware:
-    """Coordinators and staff (who see students' personal data) must set up two-factor
-    authentication before they use the platform: until then every page sends them to it."""
+class TwoFactorMiddleware:
+    """An account that must use two factors (accounts.two_factor.needs_two_factors) counts as
+    signed in only once it gave its second factor in this session: until then only the
+    sign-in steps answer, and every other request is sent to the step it is missing (the
+    code of its authenticator, or enrolling one). How the session was opened does not matter:
+    a password alone, however it was checked, never reaches the pages behind the sign-in."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/i18n/", "/healthz")
+    # Answer whatever the session's state: the way out, the language, the health check, and
+    # the email confirmation links (an account with an unverified address cannot enrol).
+    ALWAYS = frozenset(
+        {
+            "account_logout",
+            "account_confirm_email",
+            "account_email_verification_sent",
+            "language-switch",
+            "set_language",
+            "healthz",
+        }
+    )
+    # The step for an account with an authenticator: its code, in this session.
+    GIVE_CODE = frozenset({"mfa_reauthenticate"})
+    # The steps for an account without one: enrol (which asks for the password again first,
+    # and for a verified address).
+    ENROL = frozenset({"mfa_activate_totp", "mfa_index", "account_reauthenticate", "account_email"})
+    STATIC_PREFIXES = ("/static/",)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -42,16 +69,38 @@ class MFARequiredMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if (
-            settings.MFA_REQUIRED_FOR_STAFF
-            and user is not None
+            user is not None
             and user.is_authenticated
-            and (user.is_staff or user.is_superuser)
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and two_factor.is_two_factor_required()
+            and not request.path.startswith(self.STATIC_PREFIXES)
+            and not two_factor.has_given_second_factor(request)
+            and two_factor.needs_two_factors(user)
         ):
-            from allauth.mfa.utils import is_mfa_enabled
-
-            if not is_mfa_enabled(user):
-                from django.shortcuts import redirect
-
-                return redirect("mfa_activate_totp")
+            return self._next_step(request, user)
         return self.get_response(request)
+
+    def _next_step(self, request, user):
+        from allauth.mfa.utils import is_mfa_enabled
+
+        name = _url_name(request.path_info)
+        if name in self.ALWAYS:
+            return self.get_response(request)
+        if is_mfa_enabled(user):
+            allowed, step = self.GIVE_CODE, "mfa_reauthenticate"
+        else:
+            allowed, step = self.ENROL, "mfa_activate_totp"
+        if name in allowed:
+            return self.get_response(request)
+        url = reverse(step)
+        if request.method == "GET" and name not in ("account_login", None):
+            url = f"{url}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
+        response = redirect(url)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _url_name(path: str) -> str | None:
+    try:
+        return resolve(path).view_name
+    except Resolver404:
+        return None

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from accounts.views import password_change
 from config.health import healthz
 from projects.sitemaps import SITEMAPS
 from projects.views.public import language_switch
@@ -23,6 +24,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path(settings.ADMIN_URL + "pipeline/", include("coordinators.dashboard_urls")),
     path(settings.ADMIN_URL, admin.site.urls),
+    # allauth's, asking an account with an authenticator for its code first.
+    path("accounts/password/change/", password_change, name="account_change_password"),
     path("accounts/", include("allauth.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("coordinators.urls")),

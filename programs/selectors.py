@@ -52,6 +52,12 @@ def regions_coordinated_by(user) -> QuerySet[Region]:
     return Region.objects.filter(coordinators=user)
 
 
+def coordinates_a_region(user) -> bool:
+    """True for a coordinator of any region, however appointed (it sees students' personal
+    data, so it signs in with two factors: accounts.two_factor)."""
+    return Region.coordinators.through.objects.filter(user_id=user.pk).exists()
+
+
 def is_coordinator_of(user, region_id: int | None) -> bool:
     """True for programme staff and for a coordinator of that region."""
     if not user or not user.is_authenticated:

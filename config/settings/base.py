@@ -69,7 +69,8 @@ DJANGO_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "django.contrib.admin",
+    # django.contrib.admin, signed into through allauth only (accounts/admin_site.py).
+    "accounts.admin_site.SiteAdminConfig",
 ]
 THIRD_PARTY_APPS = [
     "crispy_forms",
@@ -106,10 +107,25 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandator
 ACCOUNT_UNIQUE_EMAIL = True
 # A password change ends the sessions, this one included.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-# Two-factor authentication (TOTP with recovery codes), required for coordinators and staff:
-# accounts.middleware.MFARequiredMiddleware sends them to set it up before anything else.
+# Two-factor authentication (TOTP with recovery codes). Every account that can see students'
+# personal data (staff, superusers and every region's coordinator) counts as signed in only
+# once it gave its second factor in the session (accounts.middleware.TwoFactorMiddleware);
+# sensitive changes ask for it again (re-authentication).
+# https://docs.allauth.org/en/latest/mfa/configuration.html
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+# Codes shown in authenticator apps under this name.
+MFA_TOTP_ISSUER = "北海道チャレンジコミュニティ"
+# Changing a password or an address, and managing the authenticator or the recovery codes,
+# ask for the password again (the authenticator's code for an account that has one) when
+# the last confirmation is older than ACCOUNT_REAUTHENTICATION_TIMEOUT (5 min).
+# An account without a password (created by staff) confirms with a code sent by email.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# The account's owner hears of every change to its password, addresses and authenticators.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_FORMS = {
+    "change_password": "accounts.forms.ChangePasswordForm",
+}
 # After 5 failed logins for an account (its email) or from an address, the next attempts
 # are refused for 15 minutes. https://docs.allauth.org/en/latest/account/rate_limits.html
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
@@ -149,10 +165,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LanguageMiddleware",
-    "accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
 ]
 
 # ------------------------------------------------------------------------------

@@ -10,5 +10,5 @@ ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 
-# The demo logins work without an authenticator app; production requires it for staff.
-MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
+# The demo logins work without an authenticator app; production requires it (base.py).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=False)

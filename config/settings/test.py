@@ -16,7 +16,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/ip,5/15m/key"}
 # Static files come from the finders (no collectstatic before tests).
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
-# Tests log staff in directly; tests/accounts/test_mfa.py turns the requirement on.
-MFA_REQUIRED_FOR_STAFF = False
+# Tests sign staff in directly; the tests of the sign-in (tests/accounts/test_two_factor.py,
+# tests/security/, the browser journeys) turn the requirement on.
+MFA_REQUIRED = False
 # A list page that touches a field its queryset did not fetch fails (config/fetching.py).
 LIST_FETCH_MODE = "raise"

@@ -4,11 +4,13 @@ from html.parser import HTMLParser
 
 import pytest
 from allauth.account.forms import default_token_generator
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.core.cache import cache
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -338,7 +340,14 @@ def test_adding_a_bad_email_shows_the_error_beside_the_field(client):
 
 def test_adding_an_email_address_still_works(client):
     user = verified_user()
+    # Adding an address is a sensitive change: the password is asked again first.
     log_in(client, user)
+    response = client.post(
+        reverse("account_email"), {"action_add": "", "email": "other@example.jp"}
+    )
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(user=user, email="other@example.jp").exists()
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.post(
         reverse("account_email"), {"action_add": "", "email": "other@example.jp"}
     )
@@ -363,6 +372,13 @@ def test_a_user_without_a_password_is_offered_to_set_one(client):
     user.set_unusable_password()
     user.save()
     client.force_login(user)
+    # Setting one is a sensitive change: with no password to confirm, a code by email.
+    response = client.get(reverse("account_set_password"))
+    assert response.url.startswith(reverse("account_request_reauthentication_code"))
+    request = RequestFactory().get("/")
+    request.session, request.user = client.session, user
+    record_authentication(request, user, method="code", reauthenticated=True)
+    request.session.save()
     page = Page(client.get(reverse("account_set_password")))
     assert_site_design(page, layout="manage")
     assert page.h1() == ja("Set Password")

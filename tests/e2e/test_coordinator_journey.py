@@ -33,6 +33,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.flow import project_in
+from tests.two_factor import enrol
 
 from .journey import (
     admin_action,
@@ -41,6 +42,7 @@ from .journey import (
     field,
     link_in,
     mail_to,
+    sign_in_with_code,
     success_message,
     verified_email,
 )
@@ -125,14 +127,6 @@ def _at_risk_count(page):
     return item.locator("strong")
 
 
-def _login_admin(page, email: str) -> None:
-    page.goto("/admin/login/")
-    field(page, "メールアドレス").fill(email)
-    field(page, "パスワード").fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
-    expect(page.get_by_role("button", name="ログアウト")).to_be_visible()
-
-
 def _login_site(page, email: str) -> None:
     page.goto("/accounts/login/")
     field(page, "メール").fill(email)
@@ -155,10 +149,13 @@ def _hold_review(admin, placement, review, notes: str, *, health: str) -> None:
     expect(admin.locator(".messagelist .success")).to_be_visible()
 
 
-def test_coordinator_from_orientation_to_survey_report(page, new_page):
+def test_coordinator_from_orientation_to_survey_report(page, new_page, settings):
     region = RegionFactory(slug="kitami", name="北見", name_en="Kitami")
     coordinator = UserFactory(email=COORDINATOR_EMAIL, name="北見 次郎")
     coordinator_appoint(user=coordinator, region=region)
+    # As in production, the coordinator signs in with two factors.
+    settings.MFA_REQUIRED = True
+    secret = enrol(coordinator)
     verified_email(coordinator)
     project, member, _ = project_in(
         Project.Status.PUBLISHED,
@@ -176,11 +173,10 @@ def test_coordinator_from_orientation_to_survey_report(page, new_page):
     assert placement.status == Placement.Status.PREPARING
 
     # The coordinator finds the accepted entry at step 7 on the region's board ---------------
-    # (MFA_REQUIRED_FOR_STAFF is off in config/settings/test.py: the coordinator signs in with
-    # a password only.)
+    # As in production, the coordinator signs in with the password and the authenticator's code.
     admin = page
     errors, failed = console_errors(admin), failed_responses(admin)
-    _login_admin(admin, COORDINATOR_EMAIL)
+    sign_in_with_code(admin, COORDINATOR_EMAIL, PASSWORD, secret)
     admin.goto(f"/admin/pipeline/{region.slug}/")
     expect(admin.get_by_role("heading", level=1, name="北見のパイプライン")).to_be_visible()
     started = admin.locator(".pipeline-column-started")

@@ -55,6 +55,8 @@ ADMIN_ROLES = ("coordinator_x", "staff", "anonymous")
 NOT_OPENED = {
     "account_logout": "signs the role out (allauth's confirmation page; its session must stay)",
     "admin:logout": "POST only",
+    "admin:login": "hands over to allauth's sign-in (opened as account_login)",
+    "admin:password_change": "hands over to allauth's password change",
     "set_language": "POST only (Django's view); GET redirects",
     "language-switch": "switches the language and redirects back",
     "admin:/admin/(?P<url>.*)$": "the admin's catch-all (404): see the error pages' test",
@@ -143,14 +145,16 @@ def _pages(world, sessions: dict[str, Client]) -> tuple[dict[str, list[str]], li
 
 
 def _signed_in(user) -> Client:
-    """A test client whose session is signed in as `user`, with the password just confirmed
-    (allauth asks for it again before two-factor settings unless that was recent); its session
-    cookie signs the browser in too."""
+    """A test client whose session is signed in as `user`, with the password and the second
+    factor just confirmed (allauth asks again before two-factor settings unless that was
+    recent); its session cookie signs the browser in too."""
     client = Client(raise_request_exception=False)
     client.force_login(user)
     request = RequestFactory().get("/")
     request.session, request.user = client.session, user
     record_authentication(request, user, method="password", email=user.email, reauthenticated=True)
+    # and the second factor given in this session, as allauth's sign-in leaves it
+    record_authentication(request, user, method="mfa", type="totp", reauthenticated=True)
     request.session.save()
     return client
 
@@ -235,7 +239,7 @@ class Browser:
 @pytest.fixture
 def tabs(browser, live_server, settings):
     # As in production (and in tests/security): coordinators and staff have two factors.
-    settings.MFA_REQUIRED_FOR_STAFF = True
+    settings.MFA_REQUIRED = True
     assert _production_policy() == settings.SECURE_CSP, "the tests must send production's CSP"
     tabs = Browser(browser, live_server.url)
     yield tabs
@@ -320,8 +324,7 @@ def test_the_error_pages_are_free_of_csp_violations_and_console_errors(tabs):
     staff = StaffFactory()
     verified_email(staff)
     TOTP.activate(staff, generate_totp_secret())
-    staff_client = Client()
-    staff_client.force_login(staff)
+    staff_client = _signed_in(staff)
     request = RequestFactory().get("/")
     request.user = staff
     read_only = next(

@@ -15,8 +15,17 @@ from programs.models import Inquiry, PamphletRequest
 from projects.models import HostMembership, IntakeInterview, Project
 from tests.factories import RegionFactory, UserFactory
 from tests.flow import project_in
+from tests.two_factor import enrol
 
-from .journey import admin_action, field, link_in, mail_to, success_message, verified_email
+from .journey import (
+    admin_action,
+    field,
+    link_in,
+    mail_to,
+    sign_in_with_code,
+    success_message,
+    verified_email,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,10 +36,13 @@ COMMENT = "成果を数字で書いてください。例えば、試作品の数
 FIXED_OUTCOMES = "試作品を3つつくり、帯広で試食会を2回ひらく。"
 
 
-def test_host_from_pamphlet_to_published_project(page, new_page):
+def test_host_from_pamphlet_to_published_project(page, new_page, settings):
     region = RegionFactory(slug="tokachi", name="十勝", name_en="Tokachi")
     coordinator = UserFactory(email="coordinator@tokachi.example.jp", name="十勝 太郎")
     coordinator_appoint(user=coordinator, region=region)
+    # As in production, the coordinator signs in with two factors.
+    settings.MFA_REQUIRED = True
+    secret = enrol(coordinator)
     verified_email(coordinator)
     # Another published project: on the index, but not found by the search term.
     other, _member, _coordinator = project_in(
@@ -76,10 +88,7 @@ def test_host_from_pamphlet_to_published_project(page, new_page):
 
     # Step 3: the coordinator records the intake interview in the admin -----------------------
     admin = new_page()
-    admin.goto("/admin/login/")
-    field(admin, "メールアドレス").fill(coordinator.email)
-    field(admin, "パスワード").fill("pass-Word-123")
-    admin.get_by_role("button", name="ログイン").click()
+    sign_in_with_code(admin, coordinator.email, "pass-Word-123", secret)
     expect(admin.get_by_role("button", name="ログアウト")).to_be_visible()
     # The lead and the inquiry of the region are in the coordinator's lists.
     admin.goto("/admin/programs/pamphletrequest/")

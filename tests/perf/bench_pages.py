@@ -15,7 +15,8 @@
 
 Loopback only, fixed durations: it stops by itself. The logged-in pages use session cookies
 made with django.contrib.sessions for seeded users (no login form, no password hashing); the
-staff and coordinator get a TOTP authenticator, which production requires of staff.
+staff and coordinator get a TOTP authenticator and a session that gave its code, which
+production requires of them.
 The floor is `/robots.txt`, a plain TemplateView (no query): what Django costs here.
 """
 
@@ -401,9 +402,10 @@ def _plan(sizes: dict) -> tuple[list[dict], dict, dict]:
 
 
 def _with_totp(user) -> None:
-    """Production requires staff to set up two-factor authentication before any page
-    (accounts.middleware.MFARequiredMiddleware): give the bench's staff an authenticator, so
-    their pages are measured with that check passing, as for a real coordinator."""
+    """Production requires staff and coordinators to give a second factor in their session
+    before any page (accounts.middleware.TwoFactorMiddleware): give the bench's staff an
+    authenticator, and their sessions the record of its code (`_session_cookie`), so their
+    pages are measured with that check passing, as for a real coordinator."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from allauth.mfa.utils import is_mfa_enabled
 
@@ -418,10 +420,14 @@ def _session_cookie(user) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 
+    from accounts.two_factor import authentication_records
+
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # What allauth's sign-in leaves in the session: the password, then the code.
+    store.update(authentication_records(user=user, second_factor=True))
     store.create()
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 

@@ -5,7 +5,7 @@ The world holds objects of every kind for "A" (region X, organisation A, student
 transaction that is rolled back at the end; every test runs in a savepoint inside it
 (`db`, below), so a POST made by a test is undone before the next one; the same on SQLite and
 on PostgreSQL. Coordinators are appointed with `coordinator_appoint`; everyone signs in with
-`force_login`.
+`tests.two_factor.sign_in` (the second factor given where the account needs one).
 
 `URL_ARGS` says, for every URL with an object id or token in it, how to build a concrete URL
 for A's object. The matrix (test_authorization_matrix.py) says who may open it; the crawl
@@ -58,6 +58,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
+from tests.two_factor import sign_in
 
 ROLES = (
     "anonymous",
@@ -391,8 +392,10 @@ def build_world() -> SimpleNamespace:
     coordinator_services.coordinator_appoint(user=w.coordinator_y, region=w.region_y)
     w.staff = _verified(StaffFactory(email="staff@example.jp"))
     # Coordinators and staff have two-factor authentication set up, as production requires.
-    for user in (w.coordinator_x, w.coordinator_y, w.staff):
-        TOTP.activate(user, generate_totp_secret())
+    w.secrets = {}
+    for role in ("coordinator_x", "coordinator_y", "staff"):
+        w.secrets[role] = generate_totp_secret()
+        TOTP.activate(getattr(w, role), w.secrets[role])
     w.users = {role: getattr(w, role) for role in ROLES if role != "anonymous"}
     w.email_a = EmailAddress.objects.get(user=w.student_a)
 
@@ -552,7 +555,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[Simp
     media = tmp_path_factory.mktemp("security-media")
     with (
         django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=media, MFA_REQUIRED_FOR_STAFF=True),
+        override_settings(MEDIA_ROOT=media, MFA_REQUIRED=True),
         transaction.atomic(),
     ):
         world = build_world()
@@ -609,7 +612,9 @@ def _clients(world) -> dict[str, tuple[Client, dict]]:
     for role in ROLES:
         client = Client()
         if role != "anonymous":
-            client.force_login(world.users[role])
+            # Signed in as allauth leaves a session: the password, and the authenticator's
+            # code for the accounts that must give one.
+            sign_in(client, world.users[role], second_factor=True)
         clients[role] = (client, {name: morsel.value for name, morsel in client.cookies.items()})
     return clients
 
