@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
+from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import ActionLocation, helpers
@@ -629,3 +630,26 @@ class PersonalDataChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
+
+
+# allauth registers its own admin for authenticators, whose change page shows the stored data
+# (the TOTP secret, the recovery codes' seed). Staff see which authenticators an account has
+# and may delete one (the owner then enrols again at the next sign-in); the secrets never show.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type", "created_at", "last_used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__name")
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+    ordering = ("-created_at",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

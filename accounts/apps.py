@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from . import list_cache, signals
+        from . import checks, list_cache, signals  # noqa: F401 (checks register themselves)
 
         list_cache.connect()
         signals.connect()

@@ -110,10 +110,16 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 # Two-factor authentication (TOTP with recovery codes). Every account that can see students'
 # personal data (staff, superusers and every region's coordinator) counts as signed in only
 # once it gave its second factor in the session (accounts.middleware.TwoFactorMiddleware);
-# sensitive changes ask for it again (re-authentication).
+# sensitive changes ask for it again (re-authentication), and secrets are kept encrypted
+# (accounts.mfa.MFAAdapter). docs/security.md explains the whole.
 # https://docs.allauth.org/en/latest/mfa/configuration.html
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Fernet keys (comma-separated; the first encrypts, all decrypt) for the TOTP secrets and
+# recovery-code seeds at rest. Without any, a key derived from SECRET_KEY (the embedded
+# default); production.py insists on its own. Rotating: docs/security.md.
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS", default=[])
 # Codes shown in authenticator apps under this name.
 MFA_TOTP_ISSUER = "北海道チャレンジコミュニティ"
 # Changing a password or an address, and managing the authenticator or the recovery codes,

@@ -5,6 +5,9 @@ from .base import env, smtp_mailers
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# The key of the two-factor secrets at rest is its own, not derived from SECRET_KEY: rotating
+# one must not lock every coordinator out (docs/security.md).
+MFA_ENCRYPTION_KEYS = env.list("MFA_ENCRYPTION_KEYS")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

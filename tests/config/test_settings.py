@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+FERNET_KEY = "6z2sNnKl1Fd2bqQHqk3Qnq0bq9gFqyQp2c6cXl0f3Xw="
 
 
 def _run(args, env_extra, tmp_path):
@@ -33,6 +34,7 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "x7#kq" * 12,
+            "MFA_ENCRYPTION_KEYS": FERNET_KEY,
             "DJANGO_ALLOWED_HOSTS": "jissen.example.jp",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
             "EMAIL_URL": "smtp://mail.example.jp:587",
@@ -122,6 +124,7 @@ def test_production_reads_sessions_from_the_cache(tmp_path):
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.production",
             "DJANGO_SECRET_KEY": "x7#kq" * 12,
+            "MFA_ENCRYPTION_KEYS": FERNET_KEY,
             "DJANGO_ALLOWED_HOSTS": "jissen.example.jp",
             "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         },

@@ -97,6 +97,7 @@ def _production_policy() -> dict:
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DJANGO_SECRET_KEY", "x" * 50)
         env.setenv("DJANGO_ALLOWED_HOSTS", "jissen.example.org")
+        env.setenv("MFA_ENCRYPTION_KEYS", "6z2sNnKl1Fd2bqQHqk3Qnq0bq9gFqyQp2c6cXl0f3Xw=")
         return runpy.run_module("config.settings.production")["SECURE_CSP"]
 
 

@@ -96,6 +96,7 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DATABASE_URL": db_url,
         "DJANGO_SECRET_KEY": "bench-pages-not-a-secret-" + "x" * 40,
+        "MFA_ENCRYPTION_KEYS": "YmVuY2gtcGFnZXMtbm90LWEta2V5LTAxMjM0NTY3ODk=",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "False",
         "REDIS_URL": redis_url if cache == "redis" else "",

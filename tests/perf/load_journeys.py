@@ -30,6 +30,7 @@ project is expected and counted apart. Prints a table per route; exits 1 on any 
 """
 
 import argparse
+import base64
 import http.client
 import os
 import random
@@ -102,6 +103,7 @@ class Platform:
             "PYTHONPATH": os.pathsep.join([str(self.folder), str(ROOT)]),
             "DJANGO_SETTINGS_MODULE": "perf_settings",
             "DJANGO_SECRET_KEY": self.secret,
+            "MFA_ENCRYPTION_KEYS": self.mfa_key,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "False",
             "DATABASE_URL": self.database_url,
@@ -117,6 +119,7 @@ class Platform:
 
     def __enter__(self) -> "Platform":
         self.secret = secrets.token_urlsafe(50)
+        self.mfa_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
         # The production settings, with the collected static files in this run's folder.
         (self.folder / "perf_settings.py").write_text(
             "from config.settings.production import *  # noqa: F403\n"
