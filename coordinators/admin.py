@@ -32,9 +32,11 @@ from accounts.workflow import InvalidTransition
 from applicants import admin as applicants_admin
 from applicants.models import Placement
 from programs.admin import ALL_DONE, FlowStep, RegionScopedAdminMixin, StepTrackerMixin
+from programs.models import Region
 from projects import admin as projects_admin
 from projects import services as project_services
 from projects.models import HostOrganization, IntakeInterview, Project
+from projects.selectors import localised_name
 
 from . import services
 from .models import (
@@ -168,17 +170,49 @@ class ReviewCadenceForm(forms.Form):
 # Coordinators --------------------------------------------------------------------------------
 
 
+PROFILE_FIELDS = ("title", "organization", "phone", "bio")
+
+
+class CoordinatorProfileForm(forms.ModelForm):
+    """A coordinator's profile and the regions they coordinate: saving appoints them to the
+    regions added (coordinator_appoint) and dismisses them from those removed."""
+
+    regions = forms.ModelMultipleChoiceField(
+        label=_("regions coordinated"),
+        queryset=Region.objects.order_by("position", "id"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A coordinator sees the personal data of the students of these regions: from "
+            "their next page on they sign in with their authenticator app's code."
+        ),
+    )
+
+    class Meta:
+        model = CoordinatorProfile
+        fields = ("user", "regions", *PROFILE_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["regions"].initial = list(
+                self.instance.user.coordinated_regions.values_list("pk", flat=True)
+            )
+
+
 @admin.register(CoordinatorProfile)
 class CoordinatorProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "title", "organization", "phone", "is_public")
-    list_filter = ("is_public",)
+    """Where staff appoint coordinators: the profile with its regions. Whether the public
+    pages name a coordinator is set per region, on the region's page."""
+
+    form = CoordinatorProfileForm
+    list_display = ("user", "title", "organization", "phone", "regions")
     list_select_related = ("user",)
     search_fields = ("user__email", "user__name", "user__name_kana", "organization")
     autocomplete_fields = ("user",)
     ordering = ("user__email",)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = super().get_queryset(request).prefetch_related("user__region_roles__region")
         if is_programme_staff(request.user):
             return queryset
         # A coordinator sees the profiles of those who share one of their regions.
@@ -189,6 +223,46 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
         if obj is None and not is_programme_staff(request.user):
             raise Http404(f"No coordinator profile {object_id!r} in the user's regions")
         return obj
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user",) if obj is not None else ()
+
+    @admin.display(description=_("regions coordinated"))
+    def regions(self, obj: CoordinatorProfile) -> str:
+        names = []
+        for role in obj.user.region_roles.all():
+            name = localised_name(role.region)
+            if not role.is_public:
+                name = gettext("%(region)s (not named in public)") % {"region": name}
+            names.append(name)
+        return ", ".join(names)
+
+    def save_model(self, request, obj, form, change):
+        """The profile, and the regions through the services: appointed to those added,
+        dismissed from those removed. A new profile is made by the first appointment."""
+        if change:
+            obj.save()
+        wanted = set(form.cleaned_data["regions"])
+        current = set(Region.objects.filter(coordinators=obj.user)) if change else set()
+        profile = {name: form.cleaned_data.get(name, "") for name in PROFILE_FIELDS}
+        for region in sorted(wanted - current, key=lambda region: region.pk):
+            appointed = services.coordinator_appoint(
+                user=obj.user, region=region, actor=request.user, **profile
+            )
+            if obj.pk is None:
+                obj.pk, obj._state.adding = appointed.pk, False
+        for region in current - wanted:
+            services.coordinator_dismiss(user=obj.user, region=region, actor=request.user)
+
+    def delete_model(self, request, obj):
+        """No longer a coordinator anywhere: dismissed from every region, then the profile."""
+        for region in Region.objects.filter(coordinators=obj.user):
+            services.coordinator_dismiss(user=obj.user, region=region, actor=request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for profile in queryset.select_related("user"):
+            self.delete_model(request, profile)
 
 
 # Step 7: the start orientation -------------------------------------------------------------

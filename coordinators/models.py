@@ -15,7 +15,8 @@ from programs.models import Region, Term
 
 
 class CoordinatorProfile(models.Model):
-    """A regional coordinator (地域コーディネーター); the regions they run are on Region."""
+    """A regional coordinator (地域コーディネーター); the regions they run, and whether the
+    public pages name them there, are programs.RegionCoordinator rows."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -27,7 +28,6 @@ class CoordinatorProfile(models.Model):
     organization = models.CharField(_("organisation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     bio = models.TextField(_("introduction"), blank=True)
-    is_public = models.BooleanField(_("shown on the region's page"), default=True)
 
     class Meta:
         verbose_name = _("coordinator profile")

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.roles import is_programme_staff
 from accounts.workflow import InvalidTransition, TransitionNotAllowed
 from applicants.models import Application, Placement
 from applicants.services import (
@@ -25,6 +26,7 @@ from applicants.services import (
 from notifications.services import Recipient, localized, notify
 from programs.models import Region
 from programs.selectors import is_coordinator_of
+from programs.services import region_coordinator_add, region_coordinator_remove
 from projects.models import Project
 from projects.selectors import is_host_member, project_members
 from projects.services import project_cancel
@@ -40,6 +42,7 @@ from .models import (
 )
 
 COORDINATOR_GROUP = "regional-coordinators"
+appointment_log = logging.getLogger("coordinators.appointments")
 
 # What the admin lets a coordinator do, per model: v(iew), a(dd), c(hange), d(elete).
 # Every one of these admins is scoped to the coordinator's regions (programs.admin).
@@ -101,18 +104,60 @@ def coordinator_group() -> Group:
     return group
 
 
-def coordinator_appoint(*, user: User, region: Region, **profile) -> CoordinatorProfile:
-    """Make `user` a coordinator of `region`: admin access, the group, a profile (idempotent)."""
+def coordinator_appoint(
+    *, user: User, region: Region, actor: User | None = None, is_public: bool = True, **profile
+) -> CoordinatorProfile:
+    """Make `user` a coordinator of `region`: admin access, the group, the region row and a
+    profile (idempotent). The one way coordinators are appointed.
+
+    A coordinator sees students' personal data, so from the account's next request it counts
+    as signed in only once it gave a second factor in its session (accounts.two_factor): a
+    session it has open with a password alone stops there, and an account without an
+    authenticator enrols one first. `actor` (None for data set-up) must be programme staff;
+    `profile` fills a new profile (title, organization, phone, bio). Raises
+    TransitionNotAllowed for any other actor.
+    """
+    if actor is not None and not is_programme_staff(actor):
+        raise TransitionNotAllowed(f"{actor} may not appoint coordinators")
     with transaction.atomic():
         if not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
         user.groups.add(coordinator_group())
-        region.coordinators.add(user)
+        region_coordinator_add(region=region, user=user, is_public=is_public)
         coordinator_profile, _created = CoordinatorProfile.objects.get_or_create(
             user=user, defaults=profile
         )
+    appointment_log.info(
+        "user %s appointed coordinator of region %s by %s",
+        user.pk,
+        region.slug,
+        actor.pk if actor else "set-up",
+    )
     return coordinator_profile
+
+
+def coordinator_dismiss(*, user: User, region: Region, actor: User) -> None:
+    """`user` no longer coordinates `region`. Without a region left, the coordinators' group
+    goes, and `is_staff` with it unless the account has other admin rights (superuser, another
+    group, permissions of its own). Raises TransitionNotAllowed unless `actor` is programme
+    staff.
+    """
+    if not is_programme_staff(actor):
+        raise TransitionNotAllowed(f"{actor} may not dismiss coordinators")
+    with transaction.atomic():
+        region_coordinator_remove(region=region, user=user)
+        if not user.coordinated_regions.exists():
+            user.groups.remove(coordinator_group())
+            other_rights = (
+                user.is_superuser or user.groups.exists() or user.user_permissions.exists()
+            )
+            if user.is_staff and not other_rights:
+                user.is_staff = False
+                user.save(update_fields=["is_staff"])
+    appointment_log.info(
+        "user %s dismissed as coordinator of region %s by %s", user.pk, region.slug, actor.pk
+    )
 
 
 # Step 7: the start orientation --------------------------------------------------------------

@@ -29,6 +29,7 @@ from .models import (
     PamphletRequestStatusChange,
     Program,
     Region,
+    RegionCoordinator,
     Term,
 )
 from .selectors import flow_steps, regions_coordinated_by
@@ -121,6 +122,21 @@ class StepTrackerMixin:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+class RegionCoordinatorInline(admin.TabularInline):
+    """Who coordinates the region, and whether the public pages name them. Coordinators are
+    appointed from their coordinator profile (which gives the admin's permissions and makes
+    the account sign in with two factors), so no row is added here."""
+
+    model = RegionCoordinator
+    extra = 0
+    fields = ("user", "is_public")
+    readonly_fields = ("user",)
+    verbose_name_plural = _("coordinators (appoint one from the coordinator profiles)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "slug", "position")
@@ -128,17 +144,9 @@ class RegionAdmin(admin.ModelAdmin):
     # every user), and each region's page already names its coordinators to every coordinator.
     list_filter = (("coordinators", admin.RelatedOnlyFieldListFilter),)
     search_fields = ("name", "name_en", "slug")
-    fields = (
-        "name",
-        "name_en",
-        "slug",
-        "description",
-        "description_en",
-        "coordinators",
-        "position",
-    )
+    fields = ("name", "name_en", "slug", "description", "description_en", "position")
     prepopulated_fields = {"slug": ("name_en",)}
-    autocomplete_fields = ("coordinators",)
+    inlines = (RegionCoordinatorInline,)
     ordering = ("position", "id")
 
 

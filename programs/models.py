@@ -36,6 +36,7 @@ class Region(models.Model):
         verbose_name=_("coordinators"),
         blank=True,
         related_name="coordinated_regions",
+        through="RegionCoordinator",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -57,6 +58,36 @@ class Region(models.Model):
     def localized_description(self) -> str:
         """The description in the active language (for templates)."""
         return self.description_in(get_language())
+
+
+class RegionCoordinator(models.Model):
+    """A user who coordinates a region: they see its hosts' and students' data, so they sign in
+    with two factors. Appointed through coordinators.services.coordinator_appoint."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="coordinator_roles"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinator"),
+        on_delete=models.CASCADE,
+        related_name="region_roles",
+    )
+    is_public = models.BooleanField(
+        _("named on the public pages"),
+        default=True,
+        help_text=_("The coordinator's name on the region's page and on its projects' pages."),
+    )
+
+    class Meta:
+        # The table and unique index of the many-to-many it was before it had fields.
+        db_table = "programs_region_coordinators"
+        unique_together = [("region", "user")]
+        verbose_name = _("region coordinator")
+        verbose_name_plural = _("region coordinators")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.region})"
 
 
 class Program(models.Model):

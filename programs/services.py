@@ -1,4 +1,7 @@
-"""Writes for steps 1 and 2: pamphlet requests (leads) and inquiries, and their moves."""
+"""Writes for steps 1 and 2 (pamphlet requests, inquiries and their moves) and for who
+coordinates a region."""
+
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +16,11 @@ from .models import (
     PamphletRequest,
     PamphletRequestStatusChange,
     Region,
+    RegionCoordinator,
 )
 from .selectors import is_coordinator_of
+
+logger = logging.getLogger(__name__)
 
 
 def _coordinators_of(region: Region | None) -> list[Recipient]:
@@ -194,3 +200,29 @@ def inquiry_reopen(*, inquiry: Inquiry, actor: User, note: str = "") -> Inquiry:
     Raises InvalidTransition, TransitionNotAllowed.
     """
     return _inquiry_move(inquiry=inquiry, actor=actor, target=Inquiry.Status.NEW, note=note)
+
+
+# Who coordinates a region --------------------------------------------------------------------
+
+
+def region_coordinator_add(*, region: Region, user: User, is_public: bool = True) -> bool:
+    """Make `user` one of `region`'s coordinators (idempotent); returns whether it is new.
+
+    Called by coordinators.services.coordinator_appoint, which also gives the admin's
+    permissions: use that one. From the next request on, the account signs in with two
+    factors (accounts.two_factor; programs registers "coordinates a region" there).
+    """
+    _role, created = RegionCoordinator.objects.get_or_create(
+        region=region, user=user, defaults={"is_public": is_public}
+    )
+    if created:
+        logger.info("user %s now coordinates region %s", user.pk, region.slug)
+    return created
+
+
+def region_coordinator_remove(*, region: Region, user: User) -> bool:
+    """`user` no longer coordinates `region`; returns whether they did."""
+    deleted, _by_model = RegionCoordinator.objects.filter(region=region, user=user).delete()
+    if deleted:
+        logger.info("user %s no longer coordinates region %s", user.pk, region.slug)
+    return bool(deleted)

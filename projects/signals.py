@@ -1,15 +1,15 @@
 """Derived data kept in step with saves: the public pages' version and projects' search text.
 
 Receivers, not calls in the services: the public pages show projects, organisations, themes,
-regions, terms and coordinators' names, which change through services, the admin, the
-shell and data migrations alike. A receiver sees every save and delete; neither is workflow
-(nothing here changes a state, sends or queues anything).
+regions, terms and the names of the coordinators who agreed to be named, which change through
+services, the admin, the shell and data migrations alike. A receiver sees every save and
+delete; neither is workflow (nothing here changes a state, sends or queues anything).
 """
 
 from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from programs.models import Region, Term
+from programs.models import Region, RegionCoordinator, Term
 from projects.models import HostOrganization, Project, Theme
 from projects.page_cache import invalidate_public_pages
 from projects.search import SEARCHED_PROJECT_FIELDS, search_grams
@@ -63,7 +63,8 @@ def _organization_saved(sender, instance, raw=False, **kwargs) -> None:
 
 def connect() -> None:
     """Called once from ProjectsConfig.ready()."""
-    for model in (Project, HostOrganization, Theme, Region, Term):
+    # A coordinator's row says whether the pages name them (RegionCoordinator.is_public).
+    for model in (Project, HostOrganization, Theme, Region, RegionCoordinator, Term):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-save-{model}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-del-{model}")
     for through in (Project.themes.through, Region.coordinators.through):

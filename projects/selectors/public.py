@@ -8,7 +8,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, W
 from django.utils import timezone
 
 from config.fetching import list_fetch_mode
-from programs.models import Region, Term
+from programs.models import Region, RegionCoordinator, Term
 from projects.models import Project, Theme
 from projects.search import fold
 
@@ -195,9 +195,16 @@ def project_index_pages(filters: ProjectFilters, *, now=None) -> IdFirstPages:
 
 
 def region_coordinators(region: Region) -> list:
-    """Active coordinators of a region who have a name: only the name is shown in public,
-    never the email address that `str(user)` falls back to."""
-    return list(region.coordinators.filter(is_active=True).exclude(name="").order_by("name"))
+    """The coordinators a region's public pages name: active, with a name, and who agreed to
+    be named there (`RegionCoordinator.is_public`). Only the name is shown in public, never
+    the email address that `str(user)` falls back to."""
+    roles = (
+        RegionCoordinator.objects.filter(region=region, is_public=True, user__is_active=True)
+        .exclude(user__name="")
+        .select_related("user")
+        .order_by("user__name")
+    )
+    return [role.user for role in roles]
 
 
 def region_open_projects(region: Region, *, now=None) -> QuerySet[Project]:

@@ -15,6 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from applicants.models import Application
+from programs.models import RegionCoordinator
 from tests.factories import CoordinatorFactory, StaffFactory, StudentFactory, UserFactory
 from tests.flow import application_in
 from tests.two_factor import (
@@ -61,7 +62,7 @@ def two_factor_accounts(entry: Application):
     """Staff, a superuser, an appointed coordinator, and one only added to the region's row."""
     region = entry.project.region
     added = UserFactory()
-    region.coordinators.add(added)
+    RegionCoordinator.objects.create(region=region, user=added)
     return {
         "staff": StaffFactory(is_superuser=False),
         "superuser": StaffFactory(),
