@@ -104,3 +104,26 @@ def _url_name(path: str) -> str | None:
         return resolve(path).view_name
     except Resolver404:
         return None
+
+
+class PrivateCacheMiddleware:
+    """Nothing answered to a signed-in user, or behind a signed link, is kept by a browser's
+    or a proxy's cache (Cache-Control: private, no-store): those pages, files, calendars and
+    exports carry personal data. Other anonymous answers keep whatever their view decided
+    (the public pages). A signed link is a URL whose pattern takes a token or key: the
+    URLconf says which, so a new one is covered without a list here."""
+
+    SIGNED_LINK_PARAMS = frozenset({"token", "key", "uidb36"})
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if (user is not None and user.is_authenticated) or (
+            match is not None and self.SIGNED_LINK_PARAMS & match.kwargs.keys()
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -292,3 +292,10 @@ def test_who_may_open_what(world, as_role, key, role):
         f"{method.upper()} {url} as {role}: expected {expected}, got {actual} "
         f"({response.status_code}{' → ' + where if where else ''})"
     )
+    # Whatever the answer, nothing said to a signed-in user or behind a signed link is kept
+    # by a browser or a proxy (issue 12, finding 9).
+    if role != "anonymous" or set(route.params) & {"token", "key", "uidb36"}:
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        assert {"private", "no-store"} <= directives, (
+            f"{method.upper()} {url} as {role}: Cache-Control {response.get('Cache-Control')!r}"
+        )

@@ -1,5 +1,6 @@
 """A GET changes nothing (issue 8, part 2): every URL of the configuration, opened with GET by
-every role, leaves the row count of every table as it was and never answers a server error.
+every role, leaves the row count of every table as it was and never answers a server error;
+and no answer to a signed-in role may be kept by a browser's or a proxy's cache (issue 12).
 
 URLs with an object id or a token are opened for A's objects (`URL_ARGS` in conftest.py);
 views that only take POST answer GET with 405, which is checked here like any other answer.
@@ -88,4 +89,8 @@ def test_get_changes_nothing(world, as_role, key):
         }
         if changed:
             problems.append(f"as {role}: rows changed {changed} ({response.status_code})")
+        # Nothing said to a signed-in user is kept by a browser or a proxy (issue 12).
+        directives = {d.strip() for d in response.get("Cache-Control", "").split(",")}
+        if role != "anonymous" and not {"private", "no-store"} <= directives:
+            problems.append(f"as {role}: Cache-Control {response.get('Cache-Control')!r}")
     assert not problems, f"GET {url}\n" + "\n".join(problems)
