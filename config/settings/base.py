@@ -20,6 +20,9 @@ if env.bool("DJANGO_READ_DOT_ENV_FILE", default=False):
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The embedded default needs no secret; production.py insists on a real one.
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="insecure-embedded-default-do-not-use-in-production")
+# Former keys that still verify sessions and signed links while a new SECRET_KEY rolls out
+# (docs/security.md, "Rotating keys"). https://docs.djangoproject.com/en/6.1/ref/settings/#secret-key-fallbacks
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 # Absolute links in emails and calendar invitations are built on this.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
