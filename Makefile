@@ -85,3 +85,8 @@ load: setup ## 50 users for 5 minutes across the journeys (DURATION=60 for a sho
 
 bench: setup ## Pages of issue 7 at scale: gunicorn (production settings) on PostgreSQL, 10 clients, 10 s each
 	.venv/bin/python -m tests.perf.bench_pages --duration $${DURATION:-10}
+
+.PHONY: bench-day
+
+bench-day: setup ## A busy day: 490 people, writes between reads, offered rate stepped up to the knee (bench/day.json)
+	.venv/bin/python -m tests.perf.bench_day $(BENCH_DAY_ARGS)
