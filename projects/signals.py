@@ -13,6 +13,7 @@ from programs.models import Region, RegionCoordinator, Term
 from projects.models import HostOrganization, Project, Theme
 from projects.page_cache import invalidate_public_pages
 from projects.search import SEARCHED_PROJECT_FIELDS, search_grams
+from projects.selectors.public import PUBLIC_STATES
 
 # What a public page shows of a user: a coordinator's name, and only while active.
 PUBLIC_USER_FIELDS = frozenset({"name", "is_active"})
@@ -21,6 +22,15 @@ PUBLIC_USER_FIELDS = frozenset({"name", "is_active"})
 def _changed(sender, **kwargs) -> None:
     if not kwargs.get("raw"):
         invalidate_public_pages()
+
+
+def _project_changed(sender, instance, raw=False, **kwargs) -> None:
+    # A project that is not public and never was (a draft, one in review or approved, never
+    # published: publishing stamps published_at) is on no public page: its saves (a
+    # submission, an approval, an edit) leave the cached pages as they are.
+    if raw or (instance.published_at is None and instance.status not in PUBLIC_STATES):
+        return
+    invalidate_public_pages()
 
 
 def _relation_changed(sender, action, **kwargs) -> None:
@@ -64,7 +74,9 @@ def _organization_saved(sender, instance, raw=False, **kwargs) -> None:
 def connect() -> None:
     """Called once from ProjectsConfig.ready()."""
     # A coordinator's row says whether the pages name them (RegionCoordinator.is_public).
-    for model in (Project, HostOrganization, Theme, Region, RegionCoordinator, Term):
+    post_save.connect(_project_changed, sender=Project, dispatch_uid="public-pages-save-project")
+    post_delete.connect(_project_changed, sender=Project, dispatch_uid="public-pages-del-project")
+    for model in (HostOrganization, Theme, Region, RegionCoordinator, Term):
         post_save.connect(_changed, sender=model, dispatch_uid=f"public-pages-save-{model}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"public-pages-del-{model}")
     for through in (Project.themes.through, Region.coordinators.through):

@@ -15,7 +15,9 @@ from projects import services as project_services
 from projects.models import Project
 from tests.factories import (
     CoordinatorFactory,
+    HostMemberFactory,
     HostOrganizationFactory,
+    ProjectFactory,
     RegionFactory,
     ThemeFactory,
     UserFactory,
@@ -259,6 +261,30 @@ def test_a_change_to_what_a_page_shows_invalidates_it(
         assert before not in html
     if after:
         assert after in html
+
+
+def test_a_project_never_public_leaves_the_cached_pages_alone(
+    client, published, django_capture_on_commit_callbacks
+):
+    """Submitting, approving or editing a project that was never published changes no public
+    page: on a busy day those writes must not empty the cache of every visitor's pages. Its
+    publication does (test above)."""
+    pages = [INDEX, _detail(published), reverse("projects:region-detail", args=["kitami"])]
+    draft = ProjectFactory(organization=published.organization, title="審査中のプロジェクト")
+    for path in pages:
+        client.get(path)
+    member = HostMemberFactory(organization=draft.organization)
+    coordinator = published.region.coordinators.first()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = project_services.project_submit(project=draft, actor=member)
+        draft = project_services.project_approve(project=draft, actor=coordinator)
+        draft.summary = "承認後の修正"
+        draft.save()
+    for path in pages:
+        assert _get(client, path)[1] == 0, path  # still the cached page
+    with django_capture_on_commit_callbacks(execute=True):
+        project_services.project_publish(project=draft, actor=coordinator)
+    assert "審査中のプロジェクト" in client.get(INDEX).content.decode()
 
 
 def test_the_page_cache_changes_version_when_an_entry_deadline_passes(client, published):
