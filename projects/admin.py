@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import (
     EVERYWHERE,
+    BigListAdminMixin,
     ReadOnlyAdminMixin,
     StatusChangeAdmin,
     StatusChangeInline,
@@ -459,8 +460,21 @@ class ProjectVersionInline(VersionChangesMixin, ReadOnlyAdminMixin, admin.Tabula
 
 
 @admin.register(Project)
-class ProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class ProjectAdmin(BigListAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     region_field = "region"
+    # The list shows none of the long texts; the change page reads them all.
+    list_deferred_fields = (
+        "summary",
+        "vision",
+        "challenge",
+        "intern_role",
+        "outcomes",
+        "housing_support",
+        "travel_support",
+        "pre_assignment_brief",
+        "search_text",
+        "search_grams",
+    )
     list_display = (
         "title",
         "organization",
