@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,11 @@ def _host_project(request, pk: int) -> Project:
     return get_object_or_404(selectors.host_projects(request.user), pk=pk)
 
 
+# Projects that are over: on the dashboard after those still under way.
+FINISHED_STATES = (Project.Status.COMPLETED, Project.Status.CANCELLED)
+DASHBOARD_PAGE_SIZE = 20
+
+
 class HostDashboardView(LoginRequiredMixin, View):
     template_name = "projects/host/dashboard.html"
 
@@ -34,6 +40,10 @@ class HostDashboardView(LoginRequiredMixin, View):
         projects = list(selectors.host_projects(request.user))
         counts = selectors.application_counts([p.pk for p in projects])
         labels = selectors.application_status_labels()
+        # Projects still under way first, finished ones (completed, cancelled) after them; a
+        # host with years of projects pages through them instead of one endless page.
+        ordered = sorted(projects, key=lambda p: p.status in FINISHED_STATES)
+        page = Paginator(ordered, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
         rows = [
             {
                 "project": p,
@@ -42,7 +52,7 @@ class HostDashboardView(LoginRequiredMixin, View):
                 "total": sum(counts.get(p.pk, {}).values()),
                 "can_copy": p.status not in services.EDITABLE_STATES,
             }
-            for p in projects
+            for p in page
         ]
         return render(
             request,
@@ -50,6 +60,7 @@ class HostDashboardView(LoginRequiredMixin, View):
             {
                 "organizations": organizations,
                 "rows": rows,
+                "page": page,
                 "waiting": selectors.host_waiting(projects=projects, counts=counts),
                 "steps": flow_steps(),
             },

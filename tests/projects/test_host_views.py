@@ -233,6 +233,23 @@ def test_dashboard_query_count_does_not_grow_with_projects(client, django_assert
         client.get("/host/")
 
 
+def test_dashboard_lists_projects_under_way_first_twenty_a_page(client):
+    member = HostMemberFactory()
+    organization = member.host_memberships.get().organization
+    done = project_in(Project.Status.COMPLETED, organization=organization, title="終わった")[0]
+    for n in range(20):
+        services.project_create(organization=organization, actor=member, title=f"進行中 {n}")
+    client.force_login(member)
+    first = client.get("/host/")
+    titles = [row["project"].title for row in first.context["rows"]]
+    assert len(titles) == 20 and "終わった" not in titles
+    assert first.context["page"].paginator.num_pages == 2
+    second = client.get("/host/?page=2")
+    assert [row["project"].pk for row in second.context["rows"]] == [done.pk]
+    # What waits for the host still counts every project, not only the page's.
+    assert first.context["waiting"] == second.context["waiting"]
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -522,7 +539,9 @@ def test_dashboard_with_entries_has_the_same_query_count_for_3_and_30_projects(c
     make(27)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/host/")
-    assert len(response.context["rows"]) == 30
+    # A page of 20 rows; what waits counts all 30 projects.
+    assert len(response.context["rows"]) == 20
+    assert response.context["page"].paginator.count == 30
     assert response.context["waiting"]["to_screen"] == 20
     assert response.context["waiting"]["interviews_to_set"] == 10
     assert len(many.captured_queries) == len(few.captured_queries) <= 12
