@@ -3,11 +3,13 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 
 from . import two_factor
 
@@ -87,10 +89,21 @@ class TwoFactorMiddleware:
             return self.get_response(request)
         if is_mfa_enabled(user):
             allowed, step = self.GIVE_CODE, "mfa_reauthenticate"
+            why = _(
+                "Your account can see students' personal data: enter the code of your "
+                "authenticator app to continue."
+            )
         else:
             allowed, step = self.ENROL, "mfa_activate_totp"
+            why = _(
+                "Your account can see students' personal data: set up an authenticator "
+                "app (two-factor authentication) to continue. You will enter its code "
+                "each time you sign in."
+            )
         if name in allowed:
             return self.get_response(request)
+        if request.method == "GET":
+            messages.info(request, why)
         url = reverse(step)
         if request.method == "GET" and name not in ("account_login", None):
             url = f"{url}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"

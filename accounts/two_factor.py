@@ -67,6 +67,16 @@ def record_second_factor(request: HttpRequest, user, authenticator) -> None:
     )
 
 
+def confirm_sign_in(request: HttpRequest, user) -> None:
+    """Mark what this session's sign-in was made with (the password, the code) as confirmed
+    now, so that allauth's re-authentication counts it for its few minutes."""
+    records = get_authentication_records(request, user)
+    if records:
+        request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+            {**record, "reauthenticated": True} for record in records
+        ]
+
+
 def authentication_records(*, user, second_factor: bool) -> dict:
     """The session keys allauth keeps after a sign-in by password (and a code, when
     `second_factor`): for tests and tools that sign a user in without the forms."""

@@ -184,8 +184,11 @@ def test_enrolling_counts_as_the_second_factor_of_the_session(client, entry, mai
     coordinator = CoordinatorFactory(region=entry.project.region)
     verify_email(coordinator)
     sign_in_through_forms(client, coordinator)
-    assert client.post(reverse("account_reauthenticate"), {"password": PASSWORD}).status_code == 302
+    # Sent to enrol, and not asked for the password it has just given.
+    response = client.get(reverse("applicants:host-entry-detail", args=[entry.pk]))
+    assert response.url.startswith(reverse("mfa_activate_totp"))
     page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
     secret = page.context["form"].secret
     mailoutbox.clear()
     response = client.post(reverse("mfa_activate_totp"), {"code": code(secret)})
@@ -253,7 +256,16 @@ def test_a_password_only_session_cannot_remove_or_replace_the_authenticator(clie
 def test_a_full_session_confirms_sensitive_changes_with_the_code_not_the_password(client):
     user = StudentFactory()
     secret = enrol(user)
-    sign_in_through_forms(client, user, secret)
+    with time_machine.travel(dt.datetime.now(dt.UTC), tick=False) as clock:
+        sign_in_through_forms(client, user, secret)
+        # The sign-in itself confirms for five minutes (allauth's timeout) ...
+        assert client.get(reverse("mfa_deactivate_totp")).status_code == 200
+        clock.shift(dt.timedelta(minutes=6))
+        _confirm_again_with_the_code(client, user, secret)
+
+
+def _confirm_again_with_the_code(client, user, secret):
+    """... after which a sensitive change asks again, for the code."""
     totp = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     forget_used_codes()
     # Re-authentication is the code: the password form sends the account there.
