@@ -205,6 +205,7 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
     pages name a coordinator is set per region, on the region's page."""
 
     form = CoordinatorProfileForm
+    fields = ("user", "regions", *PROFILE_FIELDS)
     list_display = ("user", "title", "organization", "phone", "regions")
     list_select_related = ("user",)
     search_fields = ("user__email", "user__name", "user__name_kana", "organization")

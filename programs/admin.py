@@ -124,14 +124,16 @@ class StepTrackerMixin:
 
 class RegionCoordinatorInline(admin.TabularInline):
     """Who coordinates the region, and whether the public pages name them. Coordinators are
-    appointed from their coordinator profile (which gives the admin's permissions and makes
-    the account sign in with two factors), so no row is added here."""
+    appointed and dismissed from their coordinator profile (which gives or takes the admin's
+    permissions; the account signs in with two factors), so no row is added or removed here."""
 
     model = RegionCoordinator
     extra = 0
+    # Dismissing goes through the profile too (it takes the admin rights with it).
+    can_delete = False
     fields = ("user", "is_public")
     readonly_fields = ("user",)
-    verbose_name_plural = _("coordinators (appoint one from the coordinator profiles)")
+    verbose_name_plural = _("coordinators (appointed and dismissed on their profiles)")
 
     def has_add_permission(self, request, obj=None):
         return False
