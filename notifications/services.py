@@ -106,17 +106,76 @@ def _email_wanted(recipient: Recipient, event: str) -> bool:
     return pref is None or pref.email_enabled
 
 
-def _publish(notification_id: int) -> None:
-    from .tasks import deliver
+# At most this many emails in one delivery task. A task sends its emails one after another over
+# the worker process's mail connection, so the broker round trip and the task's own overhead are
+# paid once per batch; and a batch ends well inside the soft time limit even when the mail
+# server answers slowly.
+DELIVERY_BATCH_SIZE = 50
 
-    deliver.delay(notification_id)
+
+def outbox_publish(*, ids: list[int], countdown: int | None = None) -> None:
+    """Queue the delivery of these email rows, DELIVERY_BATCH_SIZE ids per task.
+
+    Publishes at once: call it after commit. Raises the broker's error when it is down (the rows
+    stay pending and the sweeper queues them again).
+    """
+    from .tasks import deliver_batch
+
+    for start in range(0, len(ids), DELIVERY_BATCH_SIZE):
+        batch = ids[start : start + DELIVERY_BATCH_SIZE]
+        if countdown:
+            deliver_batch.apply_async((batch,), countdown=countdown)
+        else:
+            deliver_batch.delay(batch)
 
 
-def _deliver_after_commit(notification_id: int) -> None:
-    """Queue the delivery once the event is committed. `robust` keeps a broker outage from
-    failing the request that caused the event: the row stays pending and the sweeper
-    (Celery beat, every minute) queues it again when the broker is back."""
-    transaction.on_commit(partial(_publish, notification_id), robust=True)
+class _TransactionOutbox:
+    """The pending emails written in one transaction, queued together when it commits."""
+
+    def __init__(self, hooks: list):
+        # The connection's list of on-commit hooks: a commit or a rollback replaces it, so a
+        # new list means a new transaction.
+        self.hooks = hooks
+        self.ids: list[int] = []
+        self.queued = False
+
+
+class _QueueOnCommit:
+    """The on-commit hook of one notify() call.
+
+    After the commit the first hook to run queues the emails of the whole transaction, so a
+    transaction that writes many notifications makes a few tasks rather than one per email;
+    the other hooks find them queued. A hook run while the transaction is still open (a test
+    capturing on-commit callbacks) queues only its own rows.
+    """
+
+    def __init__(self, outbox: _TransactionOutbox, ids: list[int]):
+        self.outbox = outbox
+        self.ids = ids
+
+    def __call__(self) -> None:
+        if transaction.get_connection().in_atomic_block:
+            outbox_publish(ids=self.ids)
+        elif not self.outbox.queued:
+            # Marked first: with the broker down the other hooks must not each wait for it.
+            self.outbox.queued = True
+            outbox_publish(ids=self.outbox.ids)
+
+
+def _deliver_after_commit(notification_ids: list[int]) -> None:
+    """Queue the delivery of these rows once the transaction commits, with the other rows it
+    wrote. `robust` keeps a broker outage from failing the request that caused the event: the
+    rows stay pending and the sweeper (Celery beat, every minute) queues them again when the
+    broker is back. The ids of rows a savepoint rolled back may be queued too: the task finds
+    no pending row for them and skips them."""
+    if not notification_ids:
+        return
+    connection = transaction.get_connection()
+    outbox = getattr(connection, "notifications_outbox", None)
+    if outbox is None or outbox.queued or outbox.hooks is not connection.run_on_commit:
+        outbox = connection.notifications_outbox = _TransactionOutbox(connection.run_on_commit)
+    outbox.ids.extend(notification_ids)
+    transaction.on_commit(_QueueOnCommit(outbox, notification_ids), robust=True)
 
 
 def notify(
@@ -137,6 +196,7 @@ def notify(
     Returns the rows written now.
     """
     written: list[Notification] = []
+    pending: list[int] = []
     for recipient in recipients:
         channels = [Notification.Channel.EMAIL]
         if in_app and recipient.user_id is not None:
@@ -167,7 +227,8 @@ def notify(
                 continue  # already written for this occurrence
             written.append(row)
             if row.status == Notification.Status.PENDING:
-                _deliver_after_commit(row.pk)
+                pending.append(row.pk)
+    _deliver_after_commit(pending)
     return written
 
 
@@ -284,8 +345,58 @@ def notification_retry(*, ids) -> int:
             row.attempts = 0
             row.next_attempt_at = None
             row.save(update_fields=["status", "attempts", "next_attempt_at"])
-            _deliver_after_commit(row.pk)
+        _deliver_after_commit([row.pk for row in rows])
     return len(rows)
+
+
+def notification_claim(*, notification_id: int) -> Notification | None:
+    """Lock a pending email row for its delivery and return it with its recipient (whom the
+    templates name); None when it is no longer pending or another task holds it.
+
+    Call in the transaction that sends the email and records the outcome: the lock keeps a
+    duplicate task from sending it too until that transaction ends.
+    """
+    return (
+        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(
+            pk=notification_id,
+            status=Notification.Status.PENDING,
+            channel=Notification.Channel.EMAIL,
+        )
+        .first()
+    )
+
+
+def outbox_pending_ids(*, ids: Iterable[int]) -> list[int]:
+    """Of `ids`, those of email rows still pending, in the given order (one query): a batch
+    delivered twice finds nothing left to do without locking each row."""
+    ids = list(dict.fromkeys(ids))
+    pending = set(
+        Notification.objects.filter(
+            pk__in=ids, status=Notification.Status.PENDING, channel=Notification.Channel.EMAIL
+        ).values_list("pk", flat=True)
+    )
+    return [pk for pk in ids if pk in pending]
+
+
+def outbox_defer(*, ids: list[int], countdown: int) -> None:
+    """Queue the delivery of these pending emails again in `countdown` seconds without counting
+    an attempt (the rest of a batch when the mail server could not be reached), and stamp that
+    time as their next attempt, so the sweeper waits for it."""
+    Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
+        next_attempt_at=timezone.now() + timedelta(seconds=countdown)
+    )
+    transaction.on_commit(partial(outbox_publish, ids=ids, countdown=countdown), robust=True)
+
+
+def _record_delivery(notification: Notification, fields: tuple[str, ...]) -> None:
+    # A locked row's bookkeeping, written with UPDATE rather than save(): the sending task
+    # writes one per email, and the save signals' receivers (which drop cached pages and lists)
+    # have nothing to drop for an outbox row.
+    Notification.objects.filter(pk=notification.pk).update(
+        **{field: getattr(notification, field) for field in fields}
+    )
 
 
 def notification_mark_sent(*, notification: Notification) -> None:
@@ -293,8 +404,8 @@ def notification_mark_sent(*, notification: Notification) -> None:
     notification_set_status(notification=notification, status=Notification.Status.SENT)
     notification.sent_at = timezone.now()
     notification.next_attempt_at = None
-    notification.save(
-        update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"]
+    _record_delivery(
+        notification, ("attempts", "status", "sent_at", "last_error", "next_attempt_at")
     )
 
 
@@ -303,7 +414,7 @@ def notification_schedule_retry(*, notification: Notification, error: str, count
     `countdown` seconds; the sweeper leaves it alone until a minute after that."""
     notification.last_error = error[:2000]
     notification.next_attempt_at = timezone.now() + timedelta(seconds=countdown)
-    notification.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+    _record_delivery(notification, ("attempts", "last_error", "next_attempt_at"))
 
 
 def notification_mark_failed(*, notification: Notification, error: str) -> None:
@@ -312,7 +423,7 @@ def notification_mark_failed(*, notification: Notification, error: str) -> None:
     notification_set_status(notification=notification, status=Notification.Status.FAILED)
     notification.last_error = error[:2000]
     notification.next_attempt_at = None
-    notification.save(update_fields=["attempts", "status", "last_error", "next_attempt_at"])
+    _record_delivery(notification, ("attempts", "status", "last_error", "next_attempt_at"))
 
 
 def notification_fail(*, notification_id: int, error: str) -> Notification | None:
@@ -341,12 +452,11 @@ def outbox_requeue_stale(
     """Queue the delivery of pending emails that no task is going to deliver: written more than
     `older_than_seconds` ago and not waiting for a retry due within that time.
 
-    Works oldest first in chunks of `batch_size`, at most `limit` rows per call. Each row
-    queued gets `next_attempt_at = now`, which keeps it out of the later chunks of this call
-    and out of the next sweep for a minute. Returns how many rows were queued.
+    Works oldest first in chunks of `batch_size`, at most `limit` rows per call, each chunk
+    queued as tasks of DELIVERY_BATCH_SIZE. Each row queued gets `next_attempt_at = now`, which
+    keeps it out of the later chunks of this call and out of the next sweep for a minute.
+    Returns how many rows were queued.
     """
-    from .tasks import deliver
-
     now = timezone.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
     due = Notification.objects.filter(
@@ -364,8 +474,7 @@ def outbox_requeue_stale(
         Notification.objects.filter(pk__in=ids, status=Notification.Status.PENDING).update(
             next_attempt_at=now
         )
-        for pk in ids:
-            deliver.delay(pk)
+        outbox_publish(ids=ids)
         queued += len(ids)
     return queued
 

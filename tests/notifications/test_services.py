@@ -167,7 +167,7 @@ def test_a_broker_outage_does_not_fail_the_event_and_the_sweeper_catches_up(
 
     user = UserFactory()
     with (
-        mock.patch("notifications.tasks.deliver.delay", side_effect=OperationalError("down")),
+        mock.patch("notifications.tasks.deliver_batch.delay", side_effect=OperationalError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         rows = _notify(user)  # no exception reaches the caller
@@ -177,3 +177,82 @@ def test_a_broker_outage_does_not_fail_the_event_and_the_sweeper_catches_up(
     sweep_pending.apply(kwargs={"older_than_seconds": 0})
     email_row.refresh_from_db()
     assert email_row.status == "sent" and len(mail.outbox) == 1
+
+
+# --- queued once per transaction (real commits) --------------------------------------------
+
+
+def _publish_spy():
+    return mock.patch("notifications.tasks.deliver_batch.delay")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_queues_one_task_carrying_every_email_it_wrote():
+    users = UserFactory.create_batch(3)
+    with _publish_spy() as publish, transaction.atomic():
+        rows = [row for i, user in enumerate(users) for row in _notify(user, key=f"tx:{i}")]
+        assert publish.call_count == 0  # nothing before the commit
+    emails = [r.pk for r in rows if r.channel == "email"]
+    publish.assert_called_once_with(emails)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_transaction_is_queued_in_tasks_of_the_batch_size(monkeypatch):
+    from notifications import services
+
+    monkeypatch.setattr(services, "DELIVERY_BATCH_SIZE", 3)
+    users = UserFactory.create_batch(7)
+    with _publish_spy() as publish, transaction.atomic():
+        rows = [row for i, user in enumerate(users) for row in _notify(user, key=f"big:{i}")]
+    emails = [r.pk for r in rows if r.channel == "email"]
+    assert [c.args[0] for c in publish.call_args_list] == [emails[:3], emails[3:6], emails[6:]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emails_in_a_rolled_back_savepoint_are_not_sent_and_the_others_are():
+    first, kept, last = UserFactory.create_batch(3)
+
+    class Undo(Exception):
+        pass
+
+    with transaction.atomic():
+        # The first notify() of the transaction sits in the savepoint that rolls back.
+        with pytest.raises(Undo), transaction.atomic():
+            _notify(first, key="sp:first")
+            raise Undo
+        _notify(kept, key="sp:kept")
+        with pytest.raises(Undo), transaction.atomic():
+            _notify(kept, key="sp:kept-again")
+            raise Undo
+        _notify(last, key="sp:last")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([kept.email, last.email])
+    assert set(Notification.objects.filter(channel="email").values_list("status", flat=True)) == {
+        "sent"
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_a_transaction_waits_for_it_once_and_still_commits():
+    from kombu.exceptions import OperationalError
+
+    users = UserFactory.create_batch(3)
+    with (
+        mock.patch(
+            "notifications.tasks.deliver_batch.delay", side_effect=OperationalError("down")
+        ) as publish,
+        transaction.atomic(),
+    ):
+        for i, user in enumerate(users):
+            _notify(user, key=f"down:{i}")
+    assert publish.call_count == 1
+    assert Notification.objects.filter(channel="email", status="pending").count() == 3
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_each_call_is_delivered_at_once():
+    one, two = UserFactory.create_batch(2)
+    _notify(one, key="auto:1")
+    assert [m.to for m in mail.outbox] == [[one.email]]
+    _notify(two, key="auto:2")
+    assert [m.to for m in mail.outbox] == [[one.email], [two.email]]

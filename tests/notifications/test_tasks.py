@@ -17,7 +17,7 @@ from django.test import override_settings
 
 from notifications.models import Notification
 from notifications.services import Recipient, notification_retry, notify, preference_set
-from notifications.tasks import MAX_ATTEMPTS, deliver, sweep_pending
+from notifications.tasks import MAX_ATTEMPTS, deliver, deliver_batch, sweep_pending
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -192,20 +192,24 @@ def test_a_backlog_is_queued_in_chunks_oldest_first_each_row_once(settings):
     # The broker takes the messages; no worker has consumed them yet.
     with (
         time_machine.travel(later, tick=False),
-        mock.patch("notifications.tasks.deliver.delay") as publish,
+        mock.patch("notifications.tasks.deliver_batch.delay") as publish,
     ):
         assert sweep_pending.apply().get() == 35
-        assert [c.args[0] for c in publish.call_args_list] == [r.pk for r in rows]
+        # One task per chunk, the chunks oldest first.
+        assert [c.args[0] for c in publish.call_args_list] == [
+            [r.pk for r in rows[i : i + 10]] for i in range(0, 35, 10)
+        ]
         publish.reset_mock()
         assert sweep_pending.apply().get() == 0  # queued a moment ago: not again
         assert publish.call_count == 0
     # Still pending over a minute later (the worker is behind or lost them): queued again.
     with (
         time_machine.travel(later + timedelta(seconds=61), tick=False),
-        mock.patch("notifications.tasks.deliver.delay") as publish,
+        mock.patch("notifications.tasks.deliver_batch.delay") as publish,
     ):
         assert sweep_pending.apply().get() == 35
-        assert sorted(c.args[0] for c in publish.call_args_list) == sorted(r.pk for r in rows)
+        queued = [pk for c in publish.call_args_list for pk in c.args[0]]
+        assert sorted(queued) == sorted(r.pk for r in rows)
 
 
 def test_a_sweep_stops_at_its_limit_and_the_next_takes_the_rest(settings):
@@ -218,11 +222,11 @@ def test_a_sweep_stops_at_its_limit_and_the_next_takes_the_rest(settings):
             rows.append(_email(user, key=f"limit:{i}"))
     with (
         time_machine.travel(T0 + timedelta(minutes=10), tick=False),
-        mock.patch("notifications.tasks.deliver.delay") as publish,
+        mock.patch("notifications.tasks.deliver_batch.delay") as publish,
     ):
         assert sweep_pending.apply().get() == 20
         assert sweep_pending.apply().get() == 5
-    queued = [c.args[0] for c in publish.call_args_list]
+    queued = [pk for c in publish.call_args_list for pk in c.args[0]]
     assert queued == [r.pk for r in rows]
 
 
@@ -284,3 +288,124 @@ def test_retry_puts_back_only_failed_emails(django_capture_on_commit_callbacks):
     assert sent.status == "sent" and sent.attempts == 1
     assert failed.status == "sent" and failed.attempts == 1
     assert len(mail.outbox) == 2
+
+
+# --- batches -------------------------------------------------------------------------------
+
+
+def _emails(prefix: str, n: int = 3) -> list[Notification]:
+    return [_email(user, key=f"{prefix}:{i}") for i, user in enumerate(UserFactory.create_batch(n))]
+
+
+def _failing_call(number: int, error: BaseException):
+    """A locmem send_messages whose `number`-th call raises `error`; the others deliver."""
+    real_send = LocmemBackend.send_messages
+    calls = {"n": 0}
+
+    def send(self, messages):
+        calls["n"] += 1
+        if calls["n"] == number:
+            raise error
+        return real_send(self, messages)
+
+    return send, calls
+
+
+def test_a_batch_sends_each_email_once_and_a_duplicate_batch_sends_nothing():
+    rows = _emails("dup")
+    ids = [r.pk for r in rows]
+    assert deliver_batch.apply(args=(ids,)).get() == {"sent": 3}
+    # The broker delivers the task again, or a retry of one row arrives late.
+    assert deliver_batch.apply(args=(ids,)).get() == {"nothing to do": 3}
+    assert deliver.apply(args=(ids[1],)).get() == "nothing to do"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in rows)
+    assert set(Notification.objects.values_list("status", "attempts")) == {("sent", 1)}
+
+
+def test_an_email_that_fails_for_good_does_not_stop_its_batch():
+    first, broken, last = UserFactory.create_batch(3)
+    no_uid = {"project_id": 1, "title": "t", "calendar": {"summary": "面接"}}
+    rows = [
+        _email(first, key="mixed:1"),
+        _email(broken, key="mixed:2", context=no_uid),
+        _email(last, key="mixed:3"),
+    ]
+    assert deliver_batch.apply(args=([r.pk for r in rows],)).get() == {"sent": 2, "failed": 1}
+    for row in rows:
+        row.refresh_from_db()
+    assert [r.status for r in rows] == ["sent", "failed", "sent"]
+    assert rows[1].attempts == 1 and rows[1].last_error.startswith("KeyError")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([first.email, last.email])
+
+
+def test_an_email_the_server_refuses_is_retried_alone_and_its_batch_goes_on():
+    rows = _emails("refused")
+    refused = smtplib.SMTPRecipientsRefused({rows[1].email: (450, b"mailbox busy")})
+    send, _calls = _failing_call(2, refused)
+    with mock.patch.object(LocmemBackend, "send_messages", send):
+        outcome = deliver_batch.apply(args=([r.pk for r in rows],)).get()
+    assert outcome == {"sent": 2, "retrying": 1}
+    for row in rows:
+        row.refresh_from_db()
+    assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("pending", 1), ("sent", 1)]
+
+
+def test_when_the_mail_server_cannot_be_reached_the_rest_of_the_batch_waits_untried(
+    django_capture_on_commit_callbacks,
+):
+    rows = _emails("unreachable", 4)
+    send, calls = _failing_call(2, ConnectionRefusedError(111, "Connection refused"))
+    with (
+        time_machine.travel(T0, tick=False),
+        mock.patch.object(LocmemBackend, "send_messages", send),
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        outcome = deliver_batch.apply(args=([r.pk for r in rows],)).get()
+    assert outcome == {"sent": 1, "retrying": 1}
+    assert calls["n"] == 2  # the last two were not tried, each waiting for the same timeout
+    for row in rows:
+        row.refresh_from_db()
+    assert [(r.status, r.attempts) for r in rows] == [
+        ("sent", 1),
+        ("pending", 1),
+        ("pending", 0),
+        ("pending", 0),
+    ]
+    assert "ConnectionRefusedError" in rows[1].last_error
+    # Both wait ten seconds, and the sweeper knows it.
+    assert {r.next_attempt_at for r in rows[1:]} == {T0 + timedelta(seconds=10)}
+    with (
+        mock.patch("notifications.tasks.deliver.apply_async") as retry,
+        mock.patch("notifications.tasks.deliver_batch.apply_async") as requeue,
+    ):
+        for callback in callbacks:
+            callback()
+    retry.assert_called_once_with((rows[1].pk,), countdown=10)
+    requeue.assert_called_once_with(([rows[2].pk, rows[3].pk],), countdown=10)
+
+
+def test_after_the_soft_time_limit_the_rest_of_the_batch_is_queued_again_at_once(
+    django_capture_on_commit_callbacks,
+):
+    rows = _emails("soft")
+    send, _calls = _failing_call(2, SoftTimeLimitExceeded())
+    with (
+        mock.patch.object(LocmemBackend, "send_messages", send),
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        outcome = deliver_batch.apply(args=([r.pk for r in rows],)).get()
+    assert outcome == {"sent": 1, "failed": 1}
+    with mock.patch("notifications.tasks.deliver_batch.delay") as requeue:
+        for callback in callbacks:
+            callback()
+    requeue.assert_called_once_with([rows[2].pk])
+    rows[2].refresh_from_db()
+    assert rows[2].status == "pending" and rows[2].attempts == 0
+
+
+def test_a_worker_that_starts_sweeps_at_once_behind_the_queued_tasks():
+    from celery.signals import worker_ready
+
+    with mock.patch("notifications.tasks.sweep_pending.delay") as sweep:
+        worker_ready.send(sender=None)
+    sweep.assert_called_once_with(older_than_seconds=0)
