@@ -11,6 +11,8 @@ export UV_PYTHON := $(PYTHON)
 MANAGE := .venv/bin/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist workers for `make test` (one per core; `make test TEST_WORKERS=0` runs in one process)
+TEST_WORKERS ?= auto
 
 .PHONY: run test setup lint format messages seed clean bench-notifications
 
@@ -30,7 +32,7 @@ test: setup ## Set up and run the whole suite (browser journeys included)
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
-	.venv/bin/pytest $(PYTEST_ARGS)
+	.venv/bin/pytest -n $(TEST_WORKERS) --dist worksteal --durations=15 $(PYTEST_ARGS)
 
 setup: .venv/.synced
 

@@ -1,10 +1,21 @@
-"""`manage.py seed_demo`: every state of the flow, reached through the services, twice the same."""
+"""`manage.py seed_demo`: every state of the flow, reached through the services, twice the same.
 
+The tests that read the demo data share one seeding per module (it takes a second or two on
+SQLite and more on PostgreSQL): `seeded` seeds once inside a transaction that is rolled back
+at the end of the module, and each of those tests runs in a savepoint inside it (`db`, below),
+so what one test writes (a login) is undone before the next, as in tests/security/conftest.py.
+The two tests that run the command themselves start from an empty database (`django_db`) and
+come first, before that transaction is opened.
+"""
+
+from collections.abc import Iterator
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 
 from applicants.models import Application, Interview, Placement
 from coordinators import demo_data
@@ -13,8 +24,6 @@ from coordinators.models import Orientation, SurveyResponse
 from coordinators.selectors import pipeline_board
 from programs.models import Inquiry, PamphletRequest, Region
 from projects.models import HostOrganization, IntakeInterview, Project
-
-pytestmark = pytest.mark.django_db
 
 APPS = ("accounts", "programs", "projects", "applicants", "coordinators", "notifications")
 
@@ -31,9 +40,35 @@ def seed() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def _demo_data(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:
+    """`seed_demo` run once for the module, inside a transaction rolled back at its end."""
+    media = tmp_path_factory.mktemp("seed-demo-media")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        yield seed()
+        assert not connection.closed_in_transaction, "the connection was closed inside it"
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded() -> str:
-    return seed()
+def db(_demo_data, django_db_blocker) -> Iterator[None]:
+    """One test on the seeded data, in a savepoint rolled back afterwards. It replaces
+    pytest-django's `db` in this module (whose TestCase teardown closes the connection, and
+    on PostgreSQL the module's transaction with it); the name keeps these tests among the
+    database tests when pytest-django orders them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def seeded(_demo_data, db) -> str:
+    """The demo data (seeded once per module) and the command's output."""
+    return _demo_data
 
 
 def host_steps() -> dict[str, int | None]:
@@ -52,6 +87,7 @@ def board_steps() -> set[int]:
     }
 
 
+@pytest.mark.django_db
 def test_running_twice_adds_nothing_and_fails_nothing():
     seed()
     first, steps = table_counts(), host_steps()
@@ -60,6 +96,17 @@ def test_running_twice_adds_nothing_and_fails_nothing():
     assert host_steps() == steps
     assert first["projects.Project"] > 0
     assert first["applicants.Application"] > 0
+
+
+@pytest.mark.django_db
+def test_output_lists_one_login_per_role_and_the_urls():
+    output = seed()
+    for _label, email in demo_data.DEMO_LOGINS:
+        assert email in output
+    assert len(demo_data.DEMO_LOGINS) == 4
+    assert demo_data.PASSWORD in output
+    assert "http://127.0.0.1:8000/" in output
+    assert "http://127.0.0.1:8000/admin/" in output
 
 
 def test_hosts_stand_at_every_step_of_the_flow(seeded):
@@ -134,16 +181,6 @@ def test_a_follow_up_starts_from_the_completed_project(seeded):
     assert follow_up.based_on.status == Project.Status.COMPLETED
     assert follow_up.organization_id == follow_up.based_on.organization_id
     assert follow_up.status == Project.Status.DRAFT
-
-
-def test_output_lists_one_login_per_role_and_the_urls():
-    output = seed()
-    for _label, email in demo_data.DEMO_LOGINS:
-        assert email in output
-    assert len(demo_data.DEMO_LOGINS) == 4
-    assert demo_data.PASSWORD in output
-    assert "http://127.0.0.1:8000/" in output
-    assert "http://127.0.0.1:8000/admin/" in output
 
 
 def test_demo_logins_work_with_the_demo_password(seeded, client):

@@ -191,15 +191,29 @@ class Endpoint:
     no_length_limit: tuple = ()  # text fields that may be long (passwords: hashed, not kept)
     # One client per test: its handler loads the middleware once (WhiteNoise scans the files).
     client: Client = field(default_factory=Client, repr=False)
+    # The cookies of the user's session, once `sign_in` made it (None: not signed in yet).
+    session_cookies: dict | None = field(default=None, repr=False)
 
     def __repr__(self) -> str:
         return f"Endpoint({self.method.upper()} {self.url})"
 
-    def fresh_client(self) -> Client:
-        """The client with no cookies, signed in as the endpoint's user."""
+    def sign_in(self) -> "Endpoint":
+        """Sign the endpoint's user in once per test, outside the examples' savepoints: each
+        example then starts from this session as it was (a request's changes to it are rolled
+        back with the example), instead of writing a new session of its own."""
         self.client.cookies.clear()
         if self.user is not None:
             self.client.force_login(self.user)
+        self.session_cookies = {name: morsel.value for name, morsel in self.client.cookies.items()}
+        return self
+
+    def fresh_client(self) -> Client:
+        """The client with no cookies but the session of the endpoint's user."""
+        if self.session_cookies is None:
+            self.sign_in()
+        self.client.cookies.clear()
+        for name, value in self.session_cookies.items():
+            self.client.cookies[name] = value
         return self.client
 
 
@@ -667,7 +681,7 @@ ENDPOINTS: dict[str, Callable[[], Endpoint]] = {
 
 @pytest.fixture(params=list(ENDPOINTS))
 def endpoint(request) -> Endpoint:
-    return ENDPOINTS[request.param]()
+    return ENDPOINTS[request.param]().sign_in()
 
 
 # ------------------------------------------------------------------------------
