@@ -1,6 +1,9 @@
 """Signing in with two factors in tests: an authenticator, its current code, a full session."""
 
+import time
+
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
@@ -16,6 +19,7 @@ from django.urls import reverse
 from accounts.two_factor import authentication_records
 
 PASSWORD = "pass-Word-123"  # tests.factories.UserFactory's
+CODE_MARGIN_SECONDS = 3
 
 
 def verify_email(user) -> None:
@@ -36,7 +40,15 @@ def enrol(user) -> str:
 
 def code(secret: str) -> str:
     """The authenticator's code now. allauth takes each code once: a test that signs in twice
-    clears the cache of used codes between."""
+    clears the cache of used codes between.
+
+    A code is good in its own 30-second period only (no tolerance): one read in the last
+    seconds of a period can reach the server in the next and be refused (a browser journey on
+    a busy machine takes a second or two from here to the check), so then it waits for the
+    next period."""
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < CODE_MARGIN_SECONDS:
+        time.sleep(left + 0.05)
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
 
