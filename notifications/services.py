@@ -96,14 +96,61 @@ def email_suppressed(*, email: str, event: str) -> bool:
     return bool(suppressed_emails(emails=[email], event=event))
 
 
-def _email_wanted(recipient: Recipient, event: str) -> bool:
+def _emails_wanted(recipients: list[Recipient], event: str):
+    """Whether each recipient still takes this kind of email: `wanted(recipient)`, from one
+    query for the accounts' preferences and one for the visitors' suppressions."""
     spec = EVENTS.get(event)
     if spec is not None and not spec.optional:
-        return True
-    if recipient.user_id is None:
-        return not email_suppressed(email=recipient.email, event=event)
-    pref = NotificationPreference.objects.filter(user_id=recipient.user_id, event=event).first()
-    return pref is None or pref.email_enabled
+        return lambda recipient: True
+    user_ids = [r.user_id for r in recipients if r.user_id is not None]
+    switched_off = set(
+        NotificationPreference.objects.filter(
+            user_id__in=user_ids, event=event, email_enabled=False
+        ).values_list("user_id", flat=True)
+        if user_ids
+        else ()
+    )
+    addresses = [r.email for r in recipients if r.user_id is None]
+    suppressed = suppressed_emails(emails=addresses, event=event) if addresses else set()
+
+    def wanted(recipient: Recipient) -> bool:
+        if recipient.user_id is None:
+            return normalise_email(recipient.email) not in suppressed
+        return recipient.user_id not in switched_off
+
+    return wanted
+
+
+def _write_new(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose idempotency key is not written yet (one query to read the keys,
+    one to insert); the rows written now. Should another transaction write one of the keys
+    in between, the insert fails as a whole and the rows go in one by one instead."""
+    if not rows:
+        return []
+    keys = [row.idempotency_key for row in rows]
+    existing = set(
+        Notification.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    new = []
+    for row in rows:  # a recipient named twice is written once
+        if row.idempotency_key not in existing:
+            existing.add(row.idempotency_key)
+            new.append(row)
+    try:
+        with transaction.atomic():
+            return Notification.objects.bulk_create(new)
+    except IntegrityError:
+        written = []
+        for row in new:
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                continue  # written meanwhile for this occurrence
+            written.append(row)
+        return written
 
 
 # At most this many emails in one delivery task. A task sends its emails one after another over
@@ -195,14 +242,14 @@ def notify(
     or the link in an earlier email of this kind to their address) is written as skipped.
     Returns the rows written now.
     """
-    written: list[Notification] = []
-    pending: list[int] = []
+    recipients = list(recipients)
+    wanted = _emails_wanted(recipients, event)
+    rows: list[Notification] = []
     for recipient in recipients:
         channels = [Notification.Channel.EMAIL]
         if in_app and recipient.user_id is not None:
             channels.append(Notification.Channel.IN_APP)
         for channel in channels:
-            key = f"{dedupe_key}:{recipient.user_id or recipient.email}:{channel}"
             row = Notification(
                 recipient_id=recipient.user_id,
                 email=recipient.email,
@@ -212,22 +259,17 @@ def notify(
                 event=event,
                 context=context,
                 channel=channel,
-                idempotency_key=key,
+                idempotency_key=f"{dedupe_key}:{recipient.user_id or recipient.email}:{channel}",
             )
             if channel == Notification.Channel.IN_APP:
                 # In-app rows are delivered by being written.
                 notification_set_status(notification=row, status=Notification.Status.SENT)
                 row.sent_at = timezone.now()
-            elif not _email_wanted(recipient, event):
+            elif not wanted(recipient):
                 notification_set_status(notification=row, status=Notification.Status.SKIPPED)
-            try:
-                with transaction.atomic():
-                    row.save()
-            except IntegrityError:
-                continue  # already written for this occurrence
-            written.append(row)
-            if row.status == Notification.Status.PENDING:
-                pending.append(row.pk)
+            rows.append(row)
+    written = _write_new(rows)
+    pending = [row.pk for row in written if row.status == Notification.Status.PENDING]
     _deliver_after_commit(pending)
     return written
 

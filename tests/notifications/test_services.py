@@ -52,6 +52,36 @@ def test_the_same_event_twice_writes_nothing_new():
     assert Notification.objects.count() == 2
 
 
+@pytest.mark.parametrize("event", ["inquiry_acknowledged", "project_published"])
+def test_writing_for_many_recipients_takes_as_many_queries_as_for_two(
+    event, django_assert_num_queries, django_assert_max_num_queries
+):
+    """One read of the keys already written, one of the preferences (for an event people may
+    switch off), one insert in its savepoint: whatever the number of recipients."""
+    few = [Recipient.of(UserFactory()) for _ in range(2)]
+    many = [Recipient.of(UserFactory()) for _ in range(12)]
+    NotificationPreference.objects.create(user_id=many[0].user_id, event=event, email_enabled=False)
+    with django_assert_max_num_queries(5) as counted:
+        notify(event=event, recipients=few, context=CONTEXT, dedupe_key="few")
+    queries = len(counted.captured_queries)
+    with django_assert_num_queries(queries):
+        rows = notify(event=event, recipients=many, context=CONTEXT, dedupe_key="many")
+    assert len(rows) == 24
+    assert all(row.pk for row in rows)
+
+
+def test_a_recipient_named_twice_is_written_once():
+    user = UserFactory()
+    rows = notify(
+        event="inquiry_acknowledged",
+        recipients=[Recipient.of(user), Recipient.of(user)],
+        context=CONTEXT,
+        dedupe_key="twice",
+    )
+    assert len(rows) == 2
+    assert Notification.objects.count() == 2
+
+
 def test_delivery_runs_on_commit_and_a_second_run_sends_nothing(django_capture_on_commit_callbacks):
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
